@@ -1,0 +1,144 @@
+package io.repobox.agent;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What an agent is asked to do. Immutable; build one with {@link #builder(String, Path)}.
+ *
+ * <p>Requests are how the SPI grows: new fields arrive with defaults, so providers written
+ * against an older version keep working.
+ *
+ * @param jobId            the job's id; never null (used to name the execution in logs and messages)
+ * @param workingDirectory the repository root the agent runs in; never null
+ * @param prompt           the user's prompt, any length, any characters; never null
+ * @param environmentName  the runtime environment's name ({@code default}, {@code node}, ...); never null
+ * @param timeout          how long the agent may run before its process tree is stopped; positive
+ * @param environment      variables added to the agent's environment (after the runner's own
+ *                         secrets and configuration have been removed); never null
+ * @param options          provider-specific options for this request, overriding the provider's
+ *                         configuration (for example {@code model}); never null
+ * @param secrets          values to mask in every line of output and in the result message
+ *                         (git tokens, the API key); never null, never printed by {@link #toString()}
+ */
+public record AgentRequest(String jobId, Path workingDirectory, String prompt, String environmentName,
+                           Duration timeout, Map<String, String> environment, Map<String, String> options,
+                           Set<String> secrets) {
+
+    /** The timeout used when none is given: the contract's AI_TIMEOUT default. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1800);
+
+    public AgentRequest {
+        Objects.requireNonNull(jobId, "jobId");
+        Objects.requireNonNull(workingDirectory, "workingDirectory");
+        Objects.requireNonNull(prompt, "prompt");
+        Objects.requireNonNull(environmentName, "environmentName");
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
+        environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+        options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
+        secrets = Collections.unmodifiableSet(new LinkedHashSet<>(secrets));
+    }
+
+    public static Builder builder(String jobId, Path workingDirectory) {
+        return new Builder(jobId, workingDirectory);
+    }
+
+    /** A builder that starts from this request. */
+    public Builder toBuilder() {
+        return new Builder(jobId, workingDirectory).prompt(prompt).environmentName(environmentName).timeout(timeout)
+                .environment(environment).options(options).secrets(secrets);
+    }
+
+    /** The options as a configuration view, for typed access. */
+    public AgentConfig optionsConfig() {
+        return AgentConfig.of(options);
+    }
+
+    /** A masker for {@link #secrets()}. */
+    public SecretMasker masker() {
+        return SecretMasker.of(secrets);
+    }
+
+    @Override
+    public String toString() {
+        return "AgentRequest[jobId=" + jobId + ", workingDirectory=" + workingDirectory + ", prompt=" + prompt.length()
+                + " chars, environmentName=" + environmentName + ", timeout=" + timeout + ", environment="
+                + environment.keySet() + ", options=" + options.keySet() + ", secrets=" + secrets.size() + "]";
+    }
+
+    /** Builds {@link AgentRequest}s. Not thread-safe. */
+    public static final class Builder {
+        private final String jobId;
+        private final Path workingDirectory;
+        private String prompt = "";
+        private String environmentName = "default";
+        private Duration timeout = DEFAULT_TIMEOUT;
+        private final Map<String, String> environment = new LinkedHashMap<>();
+        private final Map<String, String> options = new LinkedHashMap<>();
+        private final Set<String> secrets = new LinkedHashSet<>();
+
+        private Builder(String jobId, Path workingDirectory) {
+            this.jobId = jobId;
+            this.workingDirectory = workingDirectory;
+        }
+
+        public Builder prompt(String prompt) {
+            this.prompt = prompt;
+            return this;
+        }
+
+        public Builder environmentName(String environmentName) {
+            this.environmentName = environmentName;
+            return this;
+        }
+
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        public Builder environment(Map<String, String> variables) {
+            environment.putAll(variables);
+            return this;
+        }
+
+        public Builder environment(String name, String value) {
+            environment.put(name, value);
+            return this;
+        }
+
+        public Builder options(Map<String, String> values) {
+            options.putAll(values);
+            return this;
+        }
+
+        public Builder option(String key, String value) {
+            options.put(key, value);
+            return this;
+        }
+
+        public Builder secrets(Collection<String> values) {
+            secrets.addAll(values);
+            return this;
+        }
+
+        public Builder secret(String value) {
+            secrets.add(value);
+            return this;
+        }
+
+        public AgentRequest build() {
+            return new AgentRequest(jobId, workingDirectory, prompt, environmentName, timeout, environment, options, secrets);
+        }
+    }
+}

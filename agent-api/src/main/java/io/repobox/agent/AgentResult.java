@@ -1,0 +1,89 @@
+package io.repobox.agent;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/**
+ * How an execution ended.
+ *
+ * @param outcome  what happened; callers branch on this
+ * @param exitCode the process's exit code, when there was a process and it exited
+ * @param message  one or two sentences for a person, fit for the job's {@code error_message} (for
+ *                 a success, a short summary); secrets already masked; never a stack trace
+ * @param duration wall time from start to the moment no process of the execution was left
+ * @param details  provider facts worth recording on the job (session id, turns, cost), keyed in
+ *                 snake_case; insertion-ordered and unmodifiable
+ */
+public record AgentResult(Outcome outcome, OptionalInt exitCode, String message, Duration duration,
+                          Map<String, String> details) {
+
+    /** The kinds of ending. */
+    public enum Outcome {
+        /** The agent finished its work. */
+        SUCCEEDED(null),
+        /** The agent exited with a non-zero code, or reported an error itself. */
+        FAILED("exit"),
+        /** The agent overran its timeout and its process tree was stopped. */
+        TIMED_OUT("timeout"),
+        /** The execution was cancelled and its process tree was stopped. */
+        CANCELLED("cancelled"),
+        /** The agent could not start, or the runner's side failed (I/O, output delivery). */
+        INTERNAL_ERROR("internal");
+
+        private final String failureKind;
+
+        Outcome(String failureKind) {
+            this.failureKind = failureKind;
+        }
+
+        /** The contract's {@code failure_kind} value; null for {@link #SUCCEEDED}. */
+        public String failureKind() {
+            return failureKind;
+        }
+    }
+
+    public AgentResult {
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(exitCode, "exitCode");
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(duration, "duration");
+        details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
+    }
+
+    public static AgentResult succeeded(String message, Duration duration, Map<String, String> details) {
+        return new AgentResult(Outcome.SUCCEEDED, OptionalInt.of(0), message, duration, details);
+    }
+
+    /** A failure; {@code exitCode} is null when the agent reported the error with exit code 0 or none. */
+    public static AgentResult failed(Integer exitCode, String message, Duration duration, Map<String, String> details) {
+        return new AgentResult(Outcome.FAILED, exitCode == null ? OptionalInt.empty() : OptionalInt.of(exitCode),
+                message, duration, details);
+    }
+
+    public static AgentResult timedOut(String message, Duration duration) {
+        return new AgentResult(Outcome.TIMED_OUT, OptionalInt.empty(), message, duration, Map.of());
+    }
+
+    public static AgentResult cancelled(String message, Duration duration) {
+        return new AgentResult(Outcome.CANCELLED, OptionalInt.empty(), message, duration, Map.of());
+    }
+
+    public static AgentResult internalError(String message, Duration duration) {
+        return new AgentResult(Outcome.INTERNAL_ERROR, OptionalInt.empty(), message, duration, Map.of());
+    }
+
+    public boolean isSuccess() {
+        return outcome == Outcome.SUCCEEDED;
+    }
+
+    /** This result with {@code more} added to its details. */
+    public AgentResult withDetails(Map<String, String> more) {
+        Map<String, String> merged = new LinkedHashMap<>(details);
+        merged.putAll(more);
+        return new AgentResult(outcome, exitCode, message, duration, merged);
+    }
+}

@@ -1,0 +1,185 @@
+package io.repobox.agent.process.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every process an execution started, and the means to stop them all.
+ *
+ * <p>Two ways find them. The descendants of the direct child (a walk of parent links) find
+ * children and grandchildren, including those that called {@code setsid} to leave the process
+ * group. They miss a daemon that double-forked: its parent is gone, so it hangs from init (or a
+ * subreaper), not from our child. So each execution also puts a marker variable with a random
+ * value into the child's environment; descendants inherit it, and on Linux every process whose
+ * {@code /proc/<pid>/environ} holds the marker is found, wherever it hangs. A process that
+ * clears its environment before {@code exec} escapes the marker; on systems without
+ * {@code /proc} only the descendant walk is available. Both limits are documented.
+ */
+public final class ProcessTree {
+
+    /** The variable that marks the processes of one execution. */
+    public static final String MARKER_VARIABLE = "REPOBOX_EXECUTION_MARKER";
+
+    private static final Logger log = LoggerFactory.getLogger(ProcessTree.class);
+    private static final Path PROC = Path.of("/proc");
+    private static final boolean HAVE_PROC = Files.isDirectory(PROC.resolve("self"));
+    private static final long SELF = ProcessHandle.current().pid();
+    private static final int KILL_ROUNDS = 100;
+
+    private final ProcessHandle root;
+    private final byte[] marker;
+
+    public ProcessTree(ProcessHandle root, String markerValue) {
+        this.root = root;
+        this.marker = (MARKER_VARIABLE + "=" + markerValue).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Whether processes can be found by their marker here (Linux). */
+    public static boolean markerScanAvailable() {
+        return HAVE_PROC;
+    }
+
+    /** The processes of the tree that are still alive (zombies count as gone). */
+    public List<ProcessHandle> alive() {
+        Map<Long, ProcessHandle> found = new LinkedHashMap<>();
+        if (isAlive(root)) {
+            found.put(root.pid(), root);
+        }
+        root.descendants().filter(ProcessTree::isAlive).forEach(p -> found.put(p.pid(), p));
+        if (HAVE_PROC) {
+            for (ProcessHandle p : markedProcesses()) {
+                found.putIfAbsent(p.pid(), p);
+            }
+        }
+        return new ArrayList<>(found.values());
+    }
+
+    /**
+     * Stops every process of the tree: SIGTERM to all, up to {@code grace} for them to go, then
+     * SIGKILL to whatever is left. Processes that appear meanwhile are signalled too. Returns the
+     * number of processes signalled; returns at once with 0 when nothing is alive.
+     */
+    public int stop(Duration grace) {
+        Set<Long> signalled = new HashSet<>();
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (true) {
+            List<ProcessHandle> alive = alive();
+            if (alive.isEmpty()) {
+                return signalled.size();
+            }
+            for (ProcessHandle p : alive) {
+                if (signalled.add(p.pid())) {
+                    p.destroy();
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            pause(Math.min(left, TimeUnit.MILLISECONDS.toNanos(20)));
+        }
+        for (int round = 0; round < KILL_ROUNDS; round++) {
+            List<ProcessHandle> alive = alive();
+            if (alive.isEmpty()) {
+                return signalled.size();
+            }
+            for (ProcessHandle p : alive) {
+                signalled.add(p.pid());
+                p.destroyForcibly();
+            }
+            pause(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        log.warn("Processes {} survived SIGKILL; they may be in uninterruptible sleep", alive().stream().map(ProcessHandle::pid).toList());
+        return signalled.size();
+    }
+
+    private List<ProcessHandle> markedProcesses() {
+        List<ProcessHandle> out = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
+            for (Path dir : dirs) {
+                long pid = parsePid(dir.getFileName().toString());
+                if (pid <= 0 || pid == SELF || !hasMarker(dir)) {
+                    continue;
+                }
+                ProcessHandle.of(pid).filter(ProcessTree::isAlive).ifPresent(out::add);
+            }
+        } catch (IOException e) {
+            log.debug("Could not list /proc: {}", e.toString());
+        }
+        return out;
+    }
+
+    private boolean hasMarker(Path dir) {
+        byte[] env;
+        try {
+            env = Files.readAllBytes(dir.resolve("environ"));
+        } catch (IOException | SecurityException e) {
+            return false; // gone, or another user's process: not ours either way
+        }
+        // Entries are NUL-separated NAME=value strings; ours must match one entry exactly.
+        int start = 0;
+        while (start < env.length) {
+            int end = start;
+            while (end < env.length && env[end] != 0) {
+                end++;
+            }
+            if (Arrays.equals(env, start, end, marker, 0, marker.length)) {
+                return true;
+            }
+            start = end + 1;
+        }
+        return false;
+    }
+
+    /** Alive and not a zombie: a zombie has ended and only waits for its parent to reap it. */
+    static boolean isAlive(ProcessHandle p) {
+        if (!p.isAlive()) {
+            return false;
+        }
+        if (!HAVE_PROC) {
+            return true;
+        }
+        try {
+            String stat = Files.readString(PROC.resolve(Long.toString(p.pid())).resolve("stat"));
+            int close = stat.lastIndexOf(')');
+            return close < 0 || close + 2 >= stat.length() || (stat.charAt(close + 2) != 'Z' && stat.charAt(close + 2) != 'X');
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static long parsePid(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            if (!Character.isDigit(name.charAt(i))) {
+                return -1;
+            }
+        }
+        try {
+            return Long.parseLong(name);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static void pause(long nanos) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,5 +1,6 @@
 package io.repobox.agent;
 
+import io.repobox.agent.process.ProcessResult;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -74,6 +75,32 @@ public record AgentResult(Outcome outcome, OptionalInt exitCode, String message,
 
     public static AgentResult internalError(String message, Duration duration) {
         return new AgentResult(Outcome.INTERNAL_ERROR, OptionalInt.empty(), message, duration, Map.of());
+    }
+
+    /**
+     * The result an agent whose work is one process reports for {@code process}: exit 0 is a
+     * success, another code a failure quoting the last stderr lines, a timeout or cancel the same
+     * outcome, and a failure to start or an I/O failure an internal error. {@code startHint} is
+     * appended when the program itself was not found or not executable (for example
+     * "(set AI_CLI_PATH)"); it may be empty.
+     */
+    public static AgentResult fromProcess(ProcessResult process, String startHint) {
+        String message = process.describe("Agent");
+        Duration duration = process.duration();
+        return switch (process.outcome()) {
+            case EXITED -> process.isSuccess() ? succeeded(message, duration, Map.of())
+                    : failed(process.exitCode().orElse(-1), message, duration, Map.of());
+            case TIMED_OUT -> timedOut(message, duration);
+            case CANCELLED -> cancelled(message, duration);
+            case FAILED_TO_START -> internalError(startHint.isEmpty() || !programProblem(process) ? message
+                    : message + " " + startHint, duration);
+            case ERROR -> internalError(message, duration);
+        };
+    }
+
+    private static boolean programProblem(ProcessResult process) {
+        return process.startFailure() == ProcessResult.StartFailure.NOT_FOUND
+                || process.startFailure() == ProcessResult.StartFailure.NOT_EXECUTABLE;
     }
 
     public boolean isSuccess() {

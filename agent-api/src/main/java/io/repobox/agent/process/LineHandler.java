@@ -1,6 +1,7 @@
 package io.repobox.agent.process;
 
 import io.repobox.agent.OutputLine;
+import io.repobox.agent.OutputSink;
 
 /**
  * Receives the lines of a process as they are read.
@@ -20,4 +21,9 @@ public interface LineHandler {
      * @param timestamp epoch milliseconds when the line was read
      */
     void onLine(OutputLine.Stream stream, String text, long timestamp);
+
+    /** A handler that forwards every line to {@code sink} as coming from {@code source}. */
+    static LineHandler to(OutputSink sink, OutputLine.Source source) {
+        return (stream, text, timestamp) -> sink.accept(new OutputLine(timestamp, stream, source, text));
+    }
 }

@@ -1,0 +1,62 @@
+package io.repobox.runner.cli;
+
+import io.repobox.agent.AgentConfigException;
+import io.repobox.agent.ProviderLookupException;
+import io.repobox.runner.config.ConfigurationException;
+import io.repobox.runner.config.RunnerConfig;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar runner-app.jar COMMAND}: the runner's command line. */
+@Command(name = "runner-app", mixinStandardHelpOptions = true, versionProvider = RunnerCli.Version.class,
+        description = "Runs AI coding agents on git repositories and reports the outcome.",
+        subcommands = {RunCommand.class, AgentsCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 success, 1 the agent failed, 2 usage or configuration error, 3 internal error,",
+                "124 timed out, 130 cancelled."})
+public final class RunnerCli {
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces with error messages.")
+    boolean verbose;
+
+    private final Map<String, String> environment;
+
+    public RunnerCli(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine(System.getenv()).execute(args));
+    }
+
+    /** The command line over {@code environment}: tests pass their own map. */
+    public static CommandLine commandLine(Map<String, String> environment) {
+        RunnerCli cli = new RunnerCli(environment);
+        CommandLine commandLine = new CommandLine(cli);
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            boolean usage = e instanceof ConfigurationException || e instanceof ProviderLookupException
+                    || e instanceof AgentConfigException;
+            cmd.getErr().println("error: " + e.getMessage());
+            if (cli.verbose) {
+                e.printStackTrace(cmd.getErr());
+            }
+            cmd.getErr().flush();
+            return usage ? ExitCodes.USAGE : ExitCodes.INTERNAL;
+        });
+        return commandLine;
+    }
+
+    RunnerConfig config() {
+        return RunnerConfig.of(environment);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = RunnerCli.class.getPackage().getImplementationVersion();
+            return new String[] {"repobox runner " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.repobox.runner.cli;
+
+import static io.repobox.agent.testing.RecordingHandler.SAFETY_NET;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.repobox.agent.process.ProcessEnvironment;
+import io.repobox.agent.process.ProcessExecution;
+import io.repobox.agent.process.ProcessResult;
+import io.repobox.agent.process.ProcessRunner;
+import io.repobox.agent.process.ProcessSpec;
+import io.repobox.agent.testing.RecordingHandler;
+import io.repobox.agent.testing.TestProcesses;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged jar, run as a user runs it: {@code java -jar runner-app/target/runner-app.jar ...}. */
+class RunnerJarIT {
+
+    private static final Path JAR = Path.of("target", "runner-app.jar").toAbsolutePath();
+
+    @TempDir
+    Path repo;
+
+    private final String marker = UUID.randomUUID().toString();
+
+    private ProcessExecution start(RecordingHandler out, String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        Map<String, String> env = ProcessEnvironment.inherited();
+        env.put("RUNNER_JAR_IT", marker);
+        env.put("AI_GRACE_PERIOD", "1s");
+        return ProcessRunner.start(ProcessSpec.builder(command).workingDirectory(repo).environment(env).build(), out);
+    }
+
+    @Test
+    void theQuickStartCommandRunsTheFakeAgent() throws Exception {
+        RecordingHandler out = new RecordingHandler();
+        ProcessResult result = start(out, "run", "--agent", "fake", "--repo", repo.toString(), "Add a README")
+                .await(SAFETY_NET).orElseThrow();
+
+        assertThat(result.exitCode()).hasValue(0);
+        assertThat(out.texts()).contains("[fake] done")
+                .anyMatch(t -> t.matches("\\[runner\\] Dry run finished \\(fake agent, no AI\\) \\(.+\\)"));
+        assertThat(Files.exists(repo.resolve("REPOBOX_DRY_RUN.md"))).isTrue();
+    }
+
+    @Test
+    void aSignalCancelsTheRunStopsTheAgentsTreeAndExitsWithTheSignalCode() throws Exception {
+        RecordingHandler out = new RecordingHandler();
+        ProcessExecution run = start(out, "run", "--agent", "fake", "--repo", repo.toString(), "@fake spawn=true sleep=1h");
+        out.awaitText("[fake] sleeping 3600s");
+
+        // Ctrl-C is SIGINT. A JVM whose parent ignored SIGINT (some CI launchers do) keeps ignoring it, and
+        // cannot be reached by it; SIGTERM runs the same shutdown path and is checked then instead.
+        boolean intIgnored = signalIgnored(run.pid(), 2);
+        new ProcessBuilder("kill", intIgnored ? "-TERM" : "-INT", Long.toString(run.pid())).start().waitFor();
+        ProcessResult result = run.await(SAFETY_NET).orElseThrow();
+
+        assertThat(result.exitCode()).hasValue(intIgnored ? 143 : ExitCodes.CANCELLED);
+        assertThat(out.texts()).anyMatch(t -> t.matches("\\[runner\\] Agent was cancelled; stopped \\d+ processes \\(.*\\)"));
+        assertThat(TestProcesses.liveProcessesWithEnvironment("RUNNER_JAR_IT=" + marker)).isEmpty();
+    }
+
+    private static boolean signalIgnored(long pid, int signal) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("SigIgn:")) {
+                long mask = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+                return (mask & (1L << (signal - 1))) != 0;
+            }
+        }
+        return false;
+    }
+}

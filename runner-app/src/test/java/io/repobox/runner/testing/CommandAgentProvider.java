@@ -1,0 +1,41 @@
+package io.repobox.runner.testing;
+
+import io.repobox.agent.Agent;
+import io.repobox.agent.AgentConfig;
+import io.repobox.agent.AgentExecution;
+import io.repobox.agent.AgentResult;
+import io.repobox.agent.OutputLine;
+import io.repobox.agent.process.LineHandler;
+import io.repobox.agent.process.ProcessEnvironment;
+import io.repobox.agent.process.ProcessExecution;
+import io.repobox.agent.process.ProcessRunner;
+import io.repobox.agent.process.ProcessSpec;
+import io.repobox.agent.spi.AgentProvider;
+import java.util.List;
+
+/**
+ * A test-only provider ("command") that runs the program named by {@code cli-path} (AI_CLI_PATH)
+ * with the prompt on stdin: lets the runner's tests use any stub executable as the agent.
+ */
+public final class CommandAgentProvider implements AgentProvider {
+
+    @Override
+    public String name() {
+        return "command";
+    }
+
+    @Override
+    public Agent create(AgentConfig config) {
+        String program = config.getString("cli-path", "agent");
+        return (request, sink) -> {
+            var env = ProcessEnvironment.inherited();
+            env.putAll(request.environment());
+            ProcessExecution process = ProcessRunner.start(ProcessSpec.builder(List.of(program)).workingDirectory(request.workingDirectory())
+                    .environment(env).stdin(request.prompt()).timeout(request.timeout()).masker(request.masker())
+                    .gracePeriod(config.getDuration("grace-period", ProcessSpec.DEFAULT_GRACE_PERIOD)).build(),
+                    LineHandler.to(sink, OutputLine.Source.AGENT));
+            return AgentExecution.of(process.completion().toCompletableFuture()
+                    .thenApply(p -> AgentResult.fromProcess(p, "(set AI_CLI_PATH)")), process::cancel);
+        };
+    }
+}

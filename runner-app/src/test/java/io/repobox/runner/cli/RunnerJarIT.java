@@ -29,13 +29,17 @@ class RunnerJarIT {
     private final String marker = UUID.randomUUID().toString();
 
     private ProcessExecution start(RecordingHandler out, String... args) {
+        return startWithStdin(out, "", args);
+    }
+
+    private ProcessExecution startWithStdin(RecordingHandler out, String stdin, String... args) {
         List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", JAR.toString()));
         command.addAll(List.of(args));
         Map<String, String> env = ProcessEnvironment.inherited();
         env.put("RUNNER_JAR_IT", marker);
         env.put("AI_GRACE_PERIOD", "1s");
-        return ProcessRunner.start(ProcessSpec.builder(command).workingDirectory(repo).environment(env).build(), out);
+        return ProcessRunner.start(ProcessSpec.builder(command).workingDirectory(repo).environment(env).stdin(stdin).build(), out);
     }
 
     @Test
@@ -48,6 +52,16 @@ class RunnerJarIT {
         assertThat(out.texts()).contains("[fake] done")
                 .anyMatch(t -> t.matches("\\[runner\\] Dry run finished \\(fake agent, no AI\\) \\(.+\\)"));
         assertThat(Files.exists(repo.resolve("REPOBOX_DRY_RUN.md"))).isTrue();
+    }
+
+    @Test
+    void thePromptCanComeFromStdin() throws Exception {
+        String prompt = "-p looks like a flag\n" + "x".repeat(300_000) + "\n";
+        ProcessResult result = startWithStdin(new RecordingHandler(), prompt, "run", "--agent", "fake", "--repo", repo.toString(),
+                "--prompt-file", "-").await(SAFETY_NET).orElseThrow();
+
+        assertThat(result.exitCode()).hasValue(0);
+        assertThat(Files.readString(repo.resolve("REPOBOX_DRY_RUN.md"))).endsWith("## Prompt\n\n" + prompt);
     }
 
     @Test

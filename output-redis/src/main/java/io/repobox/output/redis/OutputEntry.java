@@ -1,0 +1,56 @@
+package io.repobox.output.redis;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One entry of a job's output stream, as a reader sees it.
+ *
+ * @param id     the entry id: the resume cursor (an SSE {@code Last-Event-ID})
+ * @param fields every field of the entry, for readers that want more than the typed accessors
+ */
+public record OutputEntry(String id, Map<String, String> fields) {
+
+    public OutputEntry {
+        Objects.requireNonNull(id, "id");
+        fields = Map.copyOf(fields);
+    }
+
+    /** {@code line} (also when the field is missing, as the contract says) or {@code end}. */
+    public String type() {
+        return fields.getOrDefault("type", "line");
+    }
+
+    public boolean isEnd() {
+        return "end".equals(type());
+    }
+
+    /** The line's text; empty for the end marker. */
+    public String line() {
+        return fields.getOrDefault("line", "");
+    }
+
+    /** {@code stdout} or {@code stderr}. */
+    public String stream() {
+        return fields.getOrDefault("stream", "stdout");
+    }
+
+    /** {@code agent} or {@code runner}. */
+    public String source() {
+        return fields.getOrDefault("source", "agent");
+    }
+
+    /** The job's final status, on the end marker; empty otherwise. */
+    public String status() {
+        return fields.getOrDefault("status", "");
+    }
+
+    /** Epoch milliseconds, or 0 if the entry has none. */
+    public long timestamp() {
+        try {
+            return Long.parseLong(fields.getOrDefault("timestamp", "0"));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

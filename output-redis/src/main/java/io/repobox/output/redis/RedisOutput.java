@@ -1,0 +1,129 @@
+package io.repobox.output.redis;
+
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
+import io.repobox.output.redis.internal.JobStream;
+import io.repobox.output.redis.internal.RedisConnector;
+import io.repobox.output.redis.internal.StreamWriter;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Job output in Redis Streams: one instance per service, serving any number of jobs at once.
+ *
+ * <pre>{@code
+ * try (RedisOutput output = RedisOutput.connect(RedisOutputOptions.builder("redis://localhost:6379").build())) {
+ *     RedisOutputSink sink = output.openSink(jobId);
+ *     AgentResult result = agent.run(request, sink);
+ *     sink.end("success");
+ *     sink.close();
+ * }
+ * }</pre>
+ *
+ * <p>All writes go through one connection and one writer thread (pipelined); each
+ * {@link #follow follower} gets its own connection. Thread-safe.
+ */
+public final class RedisOutput implements AutoCloseable {
+
+    private static final Duration WRITE_ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
+
+    private final RedisOutputOptions options;
+    private final RedisConnector connector;
+    private final RedisConnector.Connection commands;
+    private final RedisConnector.Connection writes;
+    private final StreamWriter writer;
+    private final Thread writerThread;
+
+    private RedisOutput(RedisOutputOptions options, RedisConnector connector) {
+        this.options = options;
+        this.connector = connector;
+        this.commands = connector.connect();
+        // Writes are idempotent (explicit ids), so a write lost in a crash is simply sent again after
+        // this short timeout rather than after the general command timeout.
+        this.writes = connector.connect(WRITE_ATTEMPT_TIMEOUT);
+        this.writer = new StreamWriter(writes, options.outageTimeout(), options.ttl());
+        this.writerThread = new Thread(writer, "repobox-redis-output-writer");
+        writerThread.setDaemon(true);
+        writerThread.start();
+    }
+
+    /**
+     * Connects to the Redis of {@code options}.
+     *
+     * @throws RedisOutputException if Redis cannot be reached; the message names the server without credentials
+     */
+    public static RedisOutput connect(RedisOutputOptions options) {
+        RedisConnector connector = RedisConnector.create(options.url(), options.commandTimeout());
+        try {
+            return new RedisOutput(options, connector);
+        } catch (RuntimeException e) {
+            connector.close();
+            throw new RedisOutputException("cannot connect to Redis at " + connector.safeUrl() + ": " + rootMessage(e), e);
+        }
+    }
+
+    /** The stream key of a job's output: {@code job:{id}:output}. */
+    public static String outputKey(String jobId) {
+        return "job:" + jobId + ":output";
+    }
+
+    /**
+     * A sink for {@code jobId}'s output. Entries it writes sort after anything the stream already holds.
+     *
+     * @throws RedisOutputException if Redis cannot be read
+     */
+    public RedisOutputSink openSink(String jobId) {
+        String key = outputKey(jobId);
+        String lastId;
+        try {
+            List<StreamMessage<String, String>> last = commands.sync().xrevrange(key, Range.create("-", "+"),
+                    io.lettuce.core.Limit.from(1));
+            lastId = last.isEmpty() ? null : last.get(0).getId();
+        } catch (RuntimeException e) {
+            throw new RedisOutputException("cannot read " + key + " from Redis at " + connector.safeUrl() + ": " + rootMessage(e), e);
+        }
+        JobStream stream = writer.open(key, lastId, options.maxLines(), options.bufferBytes());
+        return new RedisOutputSink(stream, writer, options);
+    }
+
+    /** A cursor over {@code jobId}'s output after {@code afterId} (null or blank: from the start). */
+    public OutputCursor follow(String jobId, String afterId) {
+        try {
+            return new OutputCursor(connector.connect(), outputKey(jobId), afterId);
+        } catch (RuntimeException e) {
+            throw new RedisOutputException("cannot connect to Redis at " + connector.safeUrl() + ": " + rootMessage(e), e);
+        }
+    }
+
+    /** The options this output was made with. */
+    public RedisOutputOptions options() {
+        return options;
+    }
+
+    /** Stops the writer once queued output is written (bounded by the outage timeout), then disconnects. */
+    @Override
+    public void close() {
+        writer.shutdown();
+        try {
+            writerThread.join(options.outageTimeout().plusSeconds(5).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        writes.close();
+        commands.close();
+        connector.close();
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
+    }
+
+    /** For tests: how long a job's output may wait for Redis. */
+    Duration outageTimeout() {
+        return options.outageTimeout();
+    }
+}

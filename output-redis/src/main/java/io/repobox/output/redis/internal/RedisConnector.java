@@ -1,0 +1,170 @@
+package io.repobox.output.redis.internal;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Turns a REDIS_URL into Lettuce connections: standalone ({@code redis://}, {@code rediss://},
+ * {@code redis-socket://}), Sentinel ({@code redis-sentinel://h1:26379,h2:26379/0#mymaster}) and
+ * Cluster ({@code redis-cluster://h1:7000,h2:7001}, {@code rediss-cluster://…}: the seed nodes).
+ * The one place where Lettuce clients are made; thread-safe.
+ */
+public final class RedisConnector implements AutoCloseable {
+
+    /** A connection and its commands, whichever kind of server is behind it. */
+    public record Connection(StatefulConnection<String, String> stateful, RedisClusterAsyncCommands<String, String> async,
+                             RedisClusterCommands<String, String> sync) implements AutoCloseable {
+        @Override
+        public void close() {
+            stateful.close();
+        }
+    }
+
+    private final String safeUrl;
+    private final Duration commandTimeout;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final RedisClusterClient clusterClient;
+
+    private RedisConnector(String url, Duration commandTimeout) {
+        this.safeUrl = redact(url);
+        // Reconnect quickly after an outage (Lettuce's default backoff grows to 30 s): output is live.
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS)).build();
+        this.commandTimeout = commandTimeout;
+        // Each connection's own timeout applies (see connect): the output writer uses a short one.
+        TimeoutOptions timeouts = TimeoutOptions.enabled();
+        SocketOptions socket = SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build();
+        String scheme = url.contains("://") ? url.substring(0, url.indexOf("://")) : "";
+        if (scheme.equals("redis-cluster") || scheme.equals("rediss-cluster")) {
+            List<RedisURI> seeds = clusterSeeds(url, scheme.startsWith("rediss") ? "rediss" : "redis");
+            this.client = null;
+            this.clusterClient = RedisClusterClient.create(resources, seeds);
+            clusterClient.setOptions(ClusterClientOptions.builder().timeoutOptions(timeouts).socketOptions(socket)
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers().build())
+                    .build());
+        } else {
+            RedisURI uri;
+            try {
+                uri = RedisURI.create(url);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("REDIS_URL " + safeUrl + " is not a Redis URL: " + e.getMessage());
+            }
+            this.client = RedisClient.create(resources, uri);
+            this.clusterClient = null;
+            client.setOptions(ClientOptions.builder().timeoutOptions(timeouts).socketOptions(socket).build());
+        }
+    }
+
+    /** A connector for {@code url}; connects nothing yet. */
+    public static RedisConnector create(String url, Duration commandTimeout) {
+        return new RedisConnector(url, commandTimeout);
+    }
+
+    /** Opens a new connection whose commands time out after the connector's command timeout. */
+    public Connection connect() {
+        return connect(commandTimeout);
+    }
+
+    /** Opens a new connection whose commands time out after {@code timeout}. */
+    public Connection connect(Duration timeout) {
+        if (clusterClient != null) {
+            StatefulRedisClusterConnection<String, String> c = clusterClient.connect(StringCodec.UTF8);
+            c.setTimeout(timeout);
+            return new Connection(c, c.async(), c.sync());
+        }
+        StatefulRedisConnection<String, String> c = client.connect(StringCodec.UTF8);
+        c.setTimeout(timeout);
+        return new Connection(c, c.async(), c.sync());
+    }
+
+    /** Whether the server is a Redis Cluster. */
+    public boolean isCluster() {
+        return clusterClient != null;
+    }
+
+    /** The URL without credentials, for messages and logs. */
+    public String safeUrl() {
+        return safeUrl;
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+        if (clusterClient != null) {
+            clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+
+    private static List<RedisURI> clusterSeeds(String url, String plainScheme) {
+        String rest = url.substring(url.indexOf("://") + 3);
+        String userInfo = null;
+        int at = rest.lastIndexOf('@');
+        if (at >= 0) {
+            userInfo = rest.substring(0, at);
+            rest = rest.substring(at + 1);
+        }
+        int end = indexOfAny(rest, "/?#");
+        String hosts = end < 0 ? rest : rest.substring(0, end);
+        List<RedisURI> seeds = new ArrayList<>();
+        for (String host : hosts.split(",")) {
+            if (host.isBlank()) {
+                continue;
+            }
+            seeds.add(RedisURI.create(plainScheme + "://" + (userInfo == null ? "" : userInfo + "@") + host.trim()));
+        }
+        if (seeds.isEmpty()) {
+            throw new IllegalArgumentException("REDIS_URL " + redact(url) + " names no cluster node");
+        }
+        return seeds;
+    }
+
+    private static int indexOfAny(String s, String chars) {
+        for (int i = 0; i < s.length(); i++) {
+            if (chars.indexOf(s.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** {@code url} with any password replaced by {@code ***}. */
+    public static String redact(String url) {
+        try {
+            int schemeEnd = url.indexOf("://");
+            int at = url.lastIndexOf('@');
+            if (schemeEnd < 0 || at < schemeEnd) {
+                return url;
+            }
+            String userInfo = url.substring(schemeEnd + 3, at);
+            int colon = userInfo.indexOf(':');
+            String user = colon < 0 ? "" : userInfo.substring(0, colon);
+            return url.substring(0, schemeEnd + 3) + (user.isEmpty() ? "" : user) + ":***@" + url.substring(at + 1);
+        } catch (RuntimeException e) {
+            return URI.class.getSimpleName() + "(unparseable)";
+        }
+    }
+}

@@ -220,7 +220,7 @@ class RedisOutputIT {
     }
 
     @Test
-    void aCleanRestartInTheMiddleOfAFlowLosesNothing() throws Exception {
+    void restartsInTheMiddleOfAFlowLoseNothing() throws Exception {
         RedisOutput output = output();
         String job = job();
         RedisOutputSink sink = output.openSink(job);
@@ -230,8 +230,10 @@ class RedisOutputIT {
             }
             return null;
         });
-        waitUntil(() -> redis.redis().xlen(RedisOutput.outputKey(job)) > 1000);
-        redis.restart();
+        for (long mark : new long[] {1000, 10_000, 20_000}) {
+            waitUntil(() -> redis.redis().xlen(RedisOutput.outputKey(job)) > mark);
+            redis.restart();
+        }
         producer.get(SAFETY_NET.toSeconds(), TimeUnit.SECONDS);
         sink.end("success");
 

@@ -17,13 +17,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Each entry gets its stream id here, in the order lines are accepted: ids are
  * {@code <ms>-<seq>}, strictly increasing and above the stream's last id when it was opened. That
  * makes writes idempotent: an entry that reaches Redis twice (a replay after a reconnect) is
- * rejected the second time as "equal or smaller than the top item", which the writer counts as
- * written. So lines are stored once each, in order, through outages.
+ * skipped the second time, because its id is not above the stream's top item. So lines are stored
+ * once each, in order, through outages.
  */
 public final class JobStream {
 
-    /** One XADD: its id, its flattened field/value pairs, and its size for the byte budget. */
-    public record Entry(String id, String[] fields, int bytes, boolean end) {
+    /**
+     * One entry: its id, the id of the entry before it in this job ("0-0" for the first of a new
+     * stream), its flattened field/value pairs, and its size for the byte budget.
+     */
+    public record Entry(String id, String previousId, String[] fields, int bytes, boolean end) {
     }
 
     private final String key;
@@ -38,6 +41,7 @@ public final class JobStream {
     private int inFlight;
     private long lastMs;
     private long seq;
+    private String lastId = "0-0";
     private long stored;
     private long dropped;
     private boolean ended;
@@ -54,6 +58,7 @@ public final class JobStream {
             int dash = lastId.indexOf('-');
             lastMs = Long.parseLong(lastId.substring(0, dash));
             seq = Long.parseLong(lastId.substring(dash + 1));
+            this.lastId = lastId;
         }
     }
 
@@ -78,7 +83,7 @@ public final class JobStream {
             }
             awaitSpace(bytes);
             stored++;
-            enqueue(new Entry(nextId(line.timestamp()), fields, bytes, false));
+            enqueue(entry(line.timestamp(), fields, bytes, false));
         } finally {
             lock.unlock();
         }
@@ -98,10 +103,10 @@ public final class JobStream {
             if (dropped > 0) {
                 String text = dropped + " more line" + (dropped == 1 ? " was" : "s were") + " not stored: the output is limited to "
                         + maxLinesForNotice + " lines per job (AI_MAX_OUTPUT_LINES)";
-                enqueue(new Entry(nextId(now), new String[] {"timestamp", Long.toString(now), "stream", "stderr", "source", "runner",
+                enqueue(entry(now, new String[] {"timestamp", Long.toString(now), "stream", "stderr", "source", "runner",
                         "line", text, "notice", "truncated", "dropped", Long.toString(dropped)}, 256, false));
             }
-            enqueue(new Entry(nextId(now), new String[] {"type", "end", "status", status, "timestamp", Long.toString(now)}, 64, true));
+            enqueue(entry(now, new String[] {"type", "end", "status", status, "timestamp", Long.toString(now)}, 64, true));
         } finally {
             lock.unlock();
         }
@@ -240,13 +245,15 @@ public final class JobStream {
         }
     }
 
-    private String nextId(long timestamp) {
+    private Entry entry(long timestamp, String[] fields, int bytes, boolean end) {
         if (timestamp > lastMs) {
             lastMs = timestamp;
             seq = 0;
         } else {
             seq++;
         }
-        return lastMs + "-" + seq;
+        String previous = lastId;
+        lastId = lastMs + "-" + seq;
+        return new Entry(lastId, previous, fields, bytes, end);
     }
 }

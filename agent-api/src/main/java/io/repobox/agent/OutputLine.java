@@ -13,8 +13,10 @@ import java.util.Objects;
  * @param stream    which standard stream the line belongs to
  * @param source    who printed it: the agent process or the runner itself
  * @param text      the text, without its line terminator; never null
+ * @param event     the raw structured event (JSON) this line was rendered from, for consumers that build
+ *                  a richer view; set on the first line rendered from an event, otherwise null
  */
-public record OutputLine(long timestamp, Stream stream, Source source, String text) {
+public record OutputLine(long timestamp, Stream stream, Source source, String text, String event) {
 
     /** The standard stream a line was printed on. */
     public enum Stream {
@@ -55,6 +57,11 @@ public record OutputLine(long timestamp, Stream stream, Source source, String te
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(text, "text");
+    }
+
+    /** A line with no raw event. */
+    public OutputLine(long timestamp, Stream stream, Source source, String text) {
+        this(timestamp, stream, source, text, null);
     }
 
     /** A line the agent printed on stdout, stamped now. */

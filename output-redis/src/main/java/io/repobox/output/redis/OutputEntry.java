@@ -2,6 +2,7 @@ package io.repobox.output.redis;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One entry of a job's output stream, as a reader sees it.
@@ -38,6 +39,11 @@ public record OutputEntry(String id, Map<String, String> fields) {
     /** {@code agent} or {@code runner}. */
     public String source() {
         return fields.getOrDefault("source", "agent");
+    }
+
+    /** The raw agent event (JSON) the line was rendered from, if the entry carries one. */
+    public Optional<String> event() {
+        return Optional.ofNullable(fields.get("event"));
     }
 
     /** The job's final status, on the end marker; empty otherwise. */

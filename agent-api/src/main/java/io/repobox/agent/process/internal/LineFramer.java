@@ -1,6 +1,7 @@
 package io.repobox.agent.process.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -10,19 +11,23 @@ import java.util.function.Consumer;
  * emitted in pieces of at most {@code maxLineBytes} bytes, cut before a UTF-8 sequence rather than
  * inside one. Bytes are decoded as UTF-8 with malformed input replaced by U+FFFD, and NUL
  * characters are replaced by U+FFFD too, so every emitted string is valid UTF-8 that any consumer
- * can carry. The only buffer is one array of {@code maxLineBytes}. Not thread-safe: one framer
- * per stream.
+ * can carry. The only buffer grows with the longest line seen, up to {@code maxLineBytes}, so a
+ * large cap costs memory only when lines are that long. Not thread-safe: one framer per stream.
  */
 public final class LineFramer {
 
     private static final char REPLACEMENT = '\uFFFD';
 
-    private final byte[] buffer;
+    private static final int INITIAL_BYTES = 8 * 1024;
+
+    private final int maxLineBytes;
     private final Consumer<String> lines;
+    private byte[] buffer;
     private int length;
 
     public LineFramer(int maxLineBytes, Consumer<String> lines) {
-        this.buffer = new byte[maxLineBytes];
+        this.maxLineBytes = maxLineBytes;
+        this.buffer = new byte[Math.min(INITIAL_BYTES, maxLineBytes)];
         this.lines = lines;
     }
 
@@ -52,7 +57,11 @@ public final class LineFramer {
     private void append(byte[] data, int offset, int n) {
         while (n > 0) {
             if (length == buffer.length) {
-                emitPiece();
+                if (buffer.length < maxLineBytes) {
+                    buffer = Arrays.copyOf(buffer, (int) Math.min(maxLineBytes, buffer.length * 2L));
+                } else {
+                    emitPiece();
+                }
             }
             int k = Math.min(n, buffer.length - length);
             System.arraycopy(data, offset, buffer, length, k);

@@ -68,9 +68,12 @@ public final class JobStream {
 
     /** Queues a line, waiting while the job's buffer is full. Lines beyond the cap are counted, not stored. */
     public void offerLine(OutputLine line) {
-        String[] fields = {"timestamp", Long.toString(line.timestamp()), "stream", line.stream().wireName(),
-                "source", line.source().wireName(), "line", line.text()};
-        int bytes = 64 + line.text().length() * 2;
+        String[] fields = line.event() == null
+                ? new String[] {"timestamp", Long.toString(line.timestamp()), "stream", line.stream().wireName(),
+                        "source", line.source().wireName(), "line", line.text()}
+                : new String[] {"timestamp", Long.toString(line.timestamp()), "stream", line.stream().wireName(),
+                        "source", line.source().wireName(), "line", line.text(), "event", line.event()};
+        int bytes = 64 + (line.text().length() + (line.event() == null ? 0 : line.event().length())) * 2;
         lock.lock();
         try {
             throwIfFailed();

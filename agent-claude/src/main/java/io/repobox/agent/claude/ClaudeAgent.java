@@ -1,0 +1,303 @@
+package io.repobox.agent.claude;
+
+import io.repobox.agent.Agent;
+import io.repobox.agent.AgentConfig;
+import io.repobox.agent.AgentConfigException;
+import io.repobox.agent.AgentExecution;
+import io.repobox.agent.AgentRequest;
+import io.repobox.agent.AgentResult;
+import io.repobox.agent.Durations;
+import io.repobox.agent.OutputLine;
+import io.repobox.agent.OutputSink;
+import io.repobox.agent.SecretMasker;
+import io.repobox.agent.process.LineHandler;
+import io.repobox.agent.process.ProcessEnvironment;
+import io.repobox.agent.process.ProcessExecution;
+import io.repobox.agent.process.ProcessResult;
+import io.repobox.agent.process.ProcessRunner;
+import io.repobox.agent.process.ProcessSpec;
+import io.repobox.agent.process.internal.Executables;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the Claude Code CLI in print mode, once per request, through the process core: the prompt
+ * on stdin, the API key in the CLI's environment only, stream-json rendered as it arrives, the
+ * whole process tree stopped on timeout or cancel. Thread-safe; serves concurrent requests.
+ */
+final class ClaudeAgent implements Agent {
+
+    static final String INSTALL_HINT = "install it with 'npm install -g @anthropic-ai/claude-code', or set AI_CLI_PATH";
+
+    private static final Logger log = LoggerFactory.getLogger(ClaudeAgent.class);
+
+    private final AgentConfig config;
+    /** The CLI's version, checked on the first request (once per runner); failures are not cached. */
+    private final AtomicReference<String> checkedVersion = new AtomicReference<>();
+
+    ClaudeAgent(AgentConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public AgentExecution start(AgentRequest request, OutputSink sink) {
+        ClaudeSettings settings;
+        try {
+            settings = ClaudeSettings.of(config, request.options());
+        } catch (AgentConfigException e) {
+            return ended(AgentResult.internalError("Agent could not start: " + e.getMessage(), Duration.ZERO));
+        }
+        Map<String, String> env = environment(settings, request, ProcessEnvironment.inherited());
+        String versionProblem = checkVersion(settings, request.workingDirectory(), env);
+        if (versionProblem != null) {
+            return ended(AgentResult.internalError("Agent could not start: " + versionProblem, Duration.ZERO));
+        }
+        List<String> secrets = new ArrayList<>(request.secrets());
+        if (settings.apiKey() != null) {
+            secrets.add(settings.apiKey());
+        }
+        if (settings.authToken() != null) {
+            secrets.add(settings.authToken());
+        }
+        SecretMasker masker = SecretMasker.of(secrets);
+
+        AtomicReference<String> abortReason = new AtomicReference<>();
+        AtomicReference<ProcessExecution> process = new AtomicReference<>();
+        StreamJsonRenderer renderer = new StreamJsonRenderer(sink, settings.rawEvents(), retry -> {
+            // With an API key a 401/403 does not pass; the CLI would retry it for minutes.
+            if (abortReason.compareAndSet(null, authenticationMessage(retry.status(), settings))) {
+                ProcessExecution p = process.get();
+                if (p != null) {
+                    p.cancel();
+                }
+            }
+        });
+        LineHandler handler = settings.streamJson()
+                ? (stream, text, ts) -> {
+                    if (stream == OutputLine.Stream.STDOUT) {
+                        renderer.accept(text, ts);
+                    } else {
+                        sink.accept(new OutputLine(ts, stream, OutputLine.Source.AGENT, text));
+                    }
+                }
+                : LineHandler.to(sink, OutputLine.Source.AGENT);
+        ProcessSpec spec = ProcessSpec.builder(settings.command())
+                .name("claude for job " + request.jobId())
+                .workingDirectory(request.workingDirectory())
+                .environment(env)
+                .stdin(request.prompt())
+                .timeout(request.timeout())
+                .gracePeriod(settings.gracePeriod())
+                .maxLineBytes(settings.maxLineBytes())
+                .masker(masker)
+                .build();
+        ProcessExecution started = ProcessRunner.start(spec, handler);
+        process.set(started);
+        if (abortReason.get() != null) {
+            started.cancel();
+        }
+        CompletableFuture<AgentResult> result = started.completion().toCompletableFuture()
+                .thenApply(p -> masked(outcome(p, settings, renderer, abortReason.get()), masker));
+        return AgentExecution.of(result, started::cancel);
+    }
+
+    /**
+     * The CLI's environment: {@code base} (the runner's, its secrets already removed) minus CLAUDECODE,
+     * plus the request's variables and the credentials.
+     */
+    static Map<String, String> environment(ClaudeSettings settings, AgentRequest request, Map<String, String> base) {
+        Map<String, String> env = new LinkedHashMap<>(base);
+        env.remove("CLAUDECODE"); // set when the runner itself runs inside Claude Code; the CLI then refuses to start
+        env.remove("CLAUDE_CODE_ENTRYPOINT");
+        if (settings.disableAutoupdater()) {
+            env.put("DISABLE_AUTOUPDATER", "1"); // a runner upgrades its CLI deliberately, not in the middle of a job
+        }
+        env.putAll(request.environment());
+        if (settings.apiKey() != null) {
+            env.put("ANTHROPIC_API_KEY", settings.apiKey());
+        }
+        if (settings.authToken() != null) {
+            env.put("ANTHROPIC_AUTH_TOKEN", settings.authToken());
+        }
+        return env;
+    }
+
+    /** Null if the CLI is there and recent enough; otherwise what is wrong and what to do. */
+    private String checkVersion(ClaudeSettings settings, java.nio.file.Path workingDirectory, Map<String, String> env) {
+        if (checkedVersion.get() != null) {
+            return null;
+        }
+        Executables.Resolution found = Executables.resolve(settings.cliPath(), workingDirectory, env);
+        if (found.path() == null) {
+            return found.message() + " (" + INSTALL_HINT + ")";
+        }
+        ClaudeVersion version = ClaudeVersion.probe(found.path().toString(), env);
+        if (version.version() == null) {
+            return version.error();
+        }
+        if (!ClaudeVersion.atLeast(version.version(), settings.minVersion())) {
+            return "claude " + version.version() + " at " + found.path() + " is older than the supported minimum "
+                    + settings.minVersion() + "; upgrade it with 'npm install -g @anthropic-ai/claude-code'";
+        }
+        if (checkedVersion.compareAndSet(null, version.version())) {
+            log.info("Using Claude Code {} at {}", version.version(), found.path());
+        }
+        return null;
+    }
+
+    static AgentResult outcome(ProcessResult p, ClaudeSettings settings, StreamJsonRenderer renderer, String abortReason) {
+        Duration d = p.duration();
+        StreamJsonRenderer.ResultEvent r = renderer.result();
+        Map<String, String> details = details(r);
+        if (abortReason != null) {
+            return AgentResult.failed(null, abortReason, d, details);
+        }
+        switch (p.outcome()) {
+            case TIMED_OUT -> {
+                StreamJsonRenderer.ApiRetry retry = renderer.lastRetry();
+                return AgentResult.timedOut(p.describe("Agent") + (retry == null ? "" : "; " + retry.describe()), d);
+            }
+            case CANCELLED -> {
+                return AgentResult.cancelled(p.describe("Agent"), d);
+            }
+            case FAILED_TO_START -> {
+                return AgentResult.fromProcess(p, "(" + INSTALL_HINT + ")");
+            }
+            case ERROR -> {
+                return AgentResult.internalError(p.describe("Agent"), d);
+            }
+            default -> {
+                // EXITED
+            }
+        }
+        int code = p.exitCode().orElse(-1);
+        if (r != null && (r.isError() || code != 0)) {
+            return AgentResult.failed(code == 0 ? null : code, resultMessage(r, p), d, details);
+        }
+        if (code != 0) {
+            return AgentResult.failed(code, p.describe("Agent") + loginHint(p), d, details);
+        }
+        if (settings.streamJson() && r == null) {
+            String tail = lastStderrLines(p);
+            return AgentResult.failed(null, "Agent ended without reporting a result" + (tail.isEmpty() ? "" : ": " + tail), d, details);
+        }
+        return AgentResult.succeeded(successMessage(r, d), d, details);
+    }
+
+    private static String successMessage(StreamJsonRenderer.ResultEvent r, Duration d) {
+        if (r == null) {
+            return "Agent finished in " + Durations.format(d);
+        }
+        StringBuilder m = new StringBuilder("Agent finished");
+        if (r.turns() != null) {
+            m.append(": ").append(r.turns()).append(r.turns() == 1 ? " turn" : " turns");
+        }
+        m.append(", ").append(Durations.format(r.durationMs() != null ? Duration.ofMillis(r.durationMs()) : d));
+        if (r.costUsd() != null) {
+            m.append(String.format(Locale.ROOT, ", $%.4f", r.costUsd()));
+        }
+        return m.toString();
+    }
+
+    private static String resultMessage(StreamJsonRenderer.ResultEvent r, ProcessResult p) {
+        String text = apiErrorText(r.text());
+        if (r.subtype().equals("error_max_turns")) {
+            return "Agent stopped after reaching its maximum of " + (r.turns() == null ? "" : r.turns() + " ")
+                    + "turns; raise max-turns (AI_MAX_TURNS) or narrow the prompt";
+        }
+        Integer status = r.apiErrorStatus();
+        if (status != null) {
+            return switch (status) {
+                case 400 -> "The Anthropic API rejected the request (400 bad request): " + text;
+                case 401, 403 -> "Authentication rejected by the Anthropic API (" + status + "): " + text
+                        + "; check ANTHROPIC_API_KEY";
+                case 429 -> "Rate limited by the Anthropic API (429) until the CLI's retries ran out: " + text;
+                case 529 -> "The Anthropic API was overloaded (529) until the CLI's retries ran out: " + text;
+                default -> "The Anthropic API failed (" + status + "): " + text;
+            };
+        }
+        if (r.subtype().equals("error_during_execution")) {
+            String detail = text.isBlank() ? lastStderrLines(p) : text;
+            return "Agent failed during execution" + (detail.isEmpty() ? "" : ": " + detail);
+        }
+        return "Agent reported an error: " + (text.isBlank() ? r.subtype() : text);
+    }
+
+    /** The last three non-blank stderr lines, joined with " · ". */
+    private static String lastStderrLines(ProcessResult p) {
+        List<String> lines = p.stderrTail().stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        return String.join(" · ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+    }
+
+    /** The message inside an "API Error: 400 {json}" result, else the text, bounded. */
+    private static String apiErrorText(String text) {
+        int brace = text.indexOf('{');
+        if (text.startsWith("API Error") && brace > 0) {
+            int at = text.indexOf("\"message\":\"", brace);
+            if (at > 0) {
+                int end = text.indexOf('"', at + 11);
+                if (end > at) {
+                    return text.substring(at + 11, end);
+                }
+            }
+        }
+        String oneLine = text.strip().replace('\n', ' ');
+        return oneLine.length() > 500 ? oneLine.substring(0, 500) + "…" : oneLine;
+    }
+
+    private static String loginHint(ProcessResult p) {
+        String tail = String.join(" ", p.stderrTail()).toLowerCase(Locale.ROOT);
+        return tail.contains("/login") || tail.contains("api key") || tail.contains("not logged in")
+                ? " (the CLI has no valid credentials: set ANTHROPIC_API_KEY for the runner)" : "";
+    }
+
+    static String authenticationMessage(int status, ClaudeSettings settings) {
+        return "Authentication rejected by the Anthropic API (" + status + "): "
+                + (settings.apiKey() == null && settings.authToken() == null
+                ? "no ANTHROPIC_API_KEY is set for the runner and the CLI is not logged in"
+                : "the API key was refused; check ANTHROPIC_API_KEY");
+    }
+
+    private static Map<String, String> details(StreamJsonRenderer.ResultEvent r) {
+        Map<String, String> d = new LinkedHashMap<>();
+        if (r == null) {
+            return d;
+        }
+        if (r.sessionId() != null) {
+            d.put("agent_session_id", r.sessionId());
+        }
+        if (r.turns() != null) {
+            d.put("turns", r.turns().toString());
+        }
+        if (r.costUsd() != null) {
+            d.put("cost_usd", String.format(Locale.ROOT, "%.6f", r.costUsd()));
+        }
+        if (r.durationMs() != null) {
+            d.put("agent_duration_ms", r.durationMs().toString());
+        }
+        if (!r.subtype().isEmpty()) {
+            d.put("result_subtype", r.subtype());
+        }
+        if (r.apiErrorStatus() != null) {
+            d.put("api_error_status", r.apiErrorStatus().toString());
+        }
+        return d;
+    }
+
+    private static AgentResult masked(AgentResult r, SecretMasker masker) {
+        String message = masker.mask(r.message());
+        return message.equals(r.message()) ? r : new AgentResult(r.outcome(), r.exitCode(), message, r.duration(), r.details());
+    }
+
+    private static AgentExecution ended(AgentResult result) {
+        return AgentExecution.of(CompletableFuture.completedFuture(result), () -> { });
+    }
+}

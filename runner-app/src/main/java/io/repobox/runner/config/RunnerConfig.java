@@ -29,6 +29,7 @@ public final class RunnerConfig {
             Map.entry("append-system-prompt", "AI_APPEND_SYSTEM_PROMPT"),
             Map.entry("extra-args", "AI_EXTRA_ARGS"),
             Map.entry("api-key", "ANTHROPIC_API_KEY"),
+            Map.entry("auth-token", "ANTHROPIC_AUTH_TOKEN"),
             Map.entry("grace-period", "AI_GRACE_PERIOD"),
             Map.entry("max-line-bytes", "AI_MAX_LINE_BYTES"));
 
@@ -66,7 +67,7 @@ public final class RunnerConfig {
         return duration("JOB_TIMEOUT", Duration.ofSeconds(3600));
     }
 
-    /** The provider configuration, mapped from the AI_* variables and ANTHROPIC_API_KEY. */
+    /** The provider configuration, mapped from the AI_* variables and the Anthropic credentials. */
     public AgentConfig agentConfig() {
         Map<String, String> values = new LinkedHashMap<>();
         AGENT_KEYS.forEach((key, variable) -> {
@@ -81,7 +82,7 @@ public final class RunnerConfig {
     /** Values that must never be printed: masked in every line and message. */
     public List<String> secrets() {
         List<String> out = new ArrayList<>();
-        for (String name : List.of("ANTHROPIC_API_KEY", "ENCRYPTION_KEY", "REDIS_PASSWORD")) {
+        for (String name : List.of("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ENCRYPTION_KEY", "REDIS_PASSWORD")) {
             String v = env.get(name);
             if (v != null && !v.isBlank()) {
                 out.add(v);

@@ -84,6 +84,15 @@ class RunCommandIT {
     }
 
     @Test
+    void theDefaultClaudeAgentWithoutItsCliExitsThreeAndSaysHowToInstallIt() {
+        Outcome r = execute(env("AI_CLI_PATH", "no-such-claude"), "run", "--repo", repo.toString(), "hi");
+
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.INTERNAL);
+        assertThat(r.err()).contains("[runner] Running agent 'claude'", "[runner] Agent could not start: 'no-such-claude' not found on PATH "
+                + "(install it with 'npm install -g @anthropic-ai/claude-code', or set AI_CLI_PATH)");
+    }
+
+    @Test
     void thePromptCanComeFromAFile() throws Exception {
         Path prompt = Files.writeString(repo.resolve("prompt.txt"), "--starts-with-dashes\nand spans lines\n");
 
@@ -113,6 +122,6 @@ class RunCommandIT {
 
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("fake (selected)  ready\n", "    dry run; no AI, no API key needed\n",
-                "    class io.repobox.agent.fake.FakeAgentProvider from ", "command  ready\n");
+                "    class io.repobox.agent.fake.FakeAgentProvider from ", "command  ready\n", "claude  ");
     }
 }

@@ -19,6 +19,10 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -77,26 +81,37 @@ final class RunCommand implements Callable<Integer> {
         sink.accept(OutputLine.runner("Running agent '" + agentName + "' in " + request.workingDirectory() + " (timeout "
                 + Durations.format(limit) + ")"));
         try (created) {
-            AgentExecution execution = created.start(request, sink);
-            // Ctrl-C (SIGINT) or SIGTERM: stop the agent's tree before the JVM exits; the JVM then exits with 130 / 143.
-            Thread onSignal = new Thread(() -> cancelAndReport(execution, sink), "repobox-run-cancel");
+            // Ctrl-C (SIGINT) or SIGTERM: stop the agent's tree before the JVM exits (it then exits with
+            // 130 / 143). The hook is in place before the agent starts, so no signal can slip between.
+            CompletableFuture<AgentExecution> started = new CompletableFuture<>();
+            Thread onSignal = new Thread(() -> cancelAndReport(started, sink), "repobox-run-cancel");
             Runtime.getRuntime().addShutdownHook(onSignal);
-            AgentResult result = execution.await();
-            removeHook(onSignal);
+            AgentResult result;
+            try {
+                AgentExecution execution = created.start(request, sink);
+                started.complete(execution);
+                result = execution.await();
+            } finally {
+                started.complete(null); // if start failed, the hook must not wait for it
+                removeHook(onSignal);
+            }
             report(result, sink);
             return ExitCodes.of(result.outcome());
         }
     }
 
-    private static void cancelAndReport(AgentExecution execution, ConsoleSink sink) {
-        if (execution.isDone()) {
-            return;
-        }
-        execution.cancel();
+    private static void cancelAndReport(CompletableFuture<AgentExecution> started, ConsoleSink sink) {
         try {
+            AgentExecution execution = started.get(30, TimeUnit.SECONDS); // start() returns at once; this only bridges the gap
+            if (execution == null || execution.isDone()) {
+                return;
+            }
+            execution.cancel();
             execution.await(Duration.ofSeconds(30)).ifPresent(r -> report(r, sink));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // nothing was started
         }
     }
 

@@ -67,6 +67,101 @@ public final class RunnerConfig {
         return duration("JOB_TIMEOUT", Duration.ofSeconds(3600));
     }
 
+    /** REDIS_URL, or null when unset (run then starts an embedded Redis). */
+    public String redisUrl() {
+        return string("REDIS_URL", null);
+    }
+
+    /** RUNNER_ID (default runner-&lt;host&gt;): this runner's consumer name. */
+    public String runnerId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "unknown";
+        }
+        String id = string("RUNNER_ID", "runner-" + host);
+        if (!id.matches("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")) {
+            throw new ConfigurationException("RUNNER_ID must be letters, digits, '.', '_', ':' or '-', got '" + id + "'");
+        }
+        return id;
+    }
+
+    /** TEMP_DIR (default: the system temp directory + /repobox): where job workspaces are made. */
+    public java.nio.file.Path tempDir() {
+        return java.nio.file.Path.of(string("TEMP_DIR", java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "repobox").toString()));
+    }
+
+    public boolean cleanupAfterJob() {
+        return bool("CLEANUP_AFTER_JOB", true);
+    }
+
+    public int maxConcurrentJobs() {
+        return positiveInt("MAX_CONCURRENT_JOBS", 10);
+    }
+
+    public int maxJobsPerUser() {
+        return positiveInt("MAX_JOBS_PER_USER", 3);
+    }
+
+    public String encryptionKey() {
+        return string("ENCRYPTION_KEY", null);
+    }
+
+    /** ALLOW_LOCAL_REPOS, with the command's default (false for serve, true for run). */
+    public boolean allowLocalRepos(boolean commandDefault) {
+        return bool("ALLOW_LOCAL_REPOS", commandDefault);
+    }
+
+    public Duration outputTtl() {
+        return duration("OUTPUT_TTL", Duration.ofSeconds(86_400));
+    }
+
+    public int maxOutputLines() {
+        return positiveInt("AI_MAX_OUTPUT_LINES", 10_000);
+    }
+
+    public Duration outputOutageTimeout() {
+        return duration("OUTPUT_OUTAGE_TIMEOUT", Duration.ofSeconds(60));
+    }
+
+    /** ENVIRONMENTS_FILE, or null. */
+    public java.nio.file.Path environmentsFile() {
+        String f = string("ENVIRONMENTS_FILE", null);
+        return f == null ? null : java.nio.file.Path.of(f);
+    }
+
+    /** AI_GRACE_PERIOD (default 10 s): SIGTERM to SIGKILL when a process tree is stopped. */
+    public Duration gracePeriod() {
+        return duration("AI_GRACE_PERIOD", Duration.ofSeconds(10));
+    }
+
+    /** SHUTDOWN_GRACE (default 30 s): how long serve lets running jobs finish after SIGTERM before cancelling them. */
+    public Duration shutdownGrace() {
+        return duration("SHUTDOWN_GRACE", Duration.ofSeconds(30));
+    }
+
+    /** RECLAIM_IDLE (default 30 s): a queue entry idle this long belongs to a runner that stopped. */
+    public Duration reclaimIdle() {
+        return duration("RECLAIM_IDLE", Duration.ofSeconds(30));
+    }
+
+    private int positiveInt(String name, int defaultValue) {
+        String v = string(name, null);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n < 1) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException(name + " must be a whole number of at least 1, got '" + v + "'");
+        }
+    }
+
     /** The provider configuration, mapped from the AI_* variables and the Anthropic credentials. */
     public AgentConfig agentConfig() {
         Map<String, String> values = new LinkedHashMap<>();
@@ -86,6 +181,13 @@ public final class RunnerConfig {
             String v = env.get(name);
             if (v != null && !v.isBlank()) {
                 out.add(v);
+            }
+        }
+        String url = env.get("REDIS_URL");
+        if (url != null) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("://(?:[^:@/]*:)?([^@/]+)@").matcher(url);
+            if (m.find()) {
+                out.add(m.group(1)); // the password inside REDIS_URL
             }
         }
         return out;

@@ -1,0 +1,106 @@
+package io.repobox.runner.job;
+
+import io.lettuce.core.Consumer;
+import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAutoClaimArgs;
+import io.lettuce.core.XClaimArgs;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.models.stream.ClaimedMessages;
+import io.repobox.output.redis.internal.RedisConnector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The job queue: stream {@code jobs:stream}, consumer group {@code jobs:stream:runners}, one
+ * consumer per runner (its RUNNER_ID). An entry stays pending until its job has a final status;
+ * its runner keeps it fresh ({@link #touch}) so that only the entries of runners that are gone
+ * become idle and are reclaimed by others ({@link #reclaim}). Blocking reads use a connection of
+ * their own.
+ */
+public final class JobQueue {
+
+    public static final String STREAM = "jobs:stream";
+    public static final String GROUP = "jobs:stream:runners";
+
+    /** A queue entry: its id and fields. */
+    public record Entry(String id, Map<String, String> fields) {
+        public String jobId() {
+            return fields.get("job_id");
+        }
+    }
+
+    private final RedisConnector.Connection commands;
+    private final RedisConnector.Connection reads;
+    private final String consumer;
+
+    public JobQueue(RedisConnector.Connection commands, RedisConnector.Connection reads, String consumer) {
+        this.commands = commands;
+        this.reads = reads;
+        this.consumer = consumer;
+    }
+
+    /** Creates the group (and the stream) if missing; a new group starts with the entries already queued. */
+    public void ensureGroup() {
+        try {
+            commands.sync().xgroupCreate(XReadArgs.StreamOffset.from(STREAM, "0"), GROUP, XGroupCreateArgs.Builder.mkstream());
+        } catch (RedisBusyException e) {
+            // BUSYGROUP: it exists
+        }
+    }
+
+    /** New entries for this runner, waiting up to {@code block} for the first. */
+    public List<Entry> read(int count, Duration block) {
+        return entries(reads.sync().xreadgroup(Consumer.from(GROUP, consumer),
+                XReadArgs.Builder.count(count).block(block.toMillis()), XReadArgs.StreamOffset.lastConsumed(STREAM)));
+    }
+
+    /** Entries delivered to this consumer earlier and not acknowledged (after a restart with the same RUNNER_ID). */
+    public List<Entry> ownPending(int count) {
+        return entries(commands.sync().xreadgroup(Consumer.from(GROUP, consumer), XReadArgs.Builder.count(count),
+                XReadArgs.StreamOffset.from(STREAM, "0")));
+    }
+
+    /** Takes over entries idle for at least {@code minIdle}: those of runners that stopped. */
+    public List<Entry> reclaim(Duration minIdle, int count) {
+        ClaimedMessages<String, String> claimed = commands.sync().xautoclaim(STREAM,
+                XAutoClaimArgs.Builder.xautoclaim(Consumer.from(GROUP, consumer), minIdle, "0-0").count(count));
+        return claimed == null ? List.of() : entries(claimed.getMessages());
+    }
+
+    /** Resets the idle time of entries this runner is still working on. */
+    public void touch(List<String> entryIds) {
+        if (!entryIds.isEmpty()) {
+            commands.sync().xclaim(STREAM, Consumer.from(GROUP, consumer), XClaimArgs.Builder.justid().minIdleTime(0),
+                    entryIds.toArray(String[]::new));
+        }
+    }
+
+    public void ack(String entryId) {
+        commands.sync().xack(STREAM, GROUP, entryId);
+    }
+
+    /** Puts an entry back for any runner (a new entry with the same fields) and acknowledges the old one. */
+    public void release(Entry entry) {
+        commands.sync().xadd(STREAM, entry.fields());
+        ack(entry.id());
+    }
+
+    /** Adds an entry, as the web app does. */
+    public String add(Map<String, String> fields) {
+        return commands.sync().xadd(STREAM, fields);
+    }
+
+    private static List<Entry> entries(List<StreamMessage<String, String>> messages) {
+        List<Entry> out = new ArrayList<>();
+        if (messages != null) {
+            for (StreamMessage<String, String> m : messages) {
+                out.add(new Entry(m.getId(), m.getBody() == null ? Map.of() : m.getBody()));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,117 @@
+package io.repobox.runner.job;
+
+import io.lettuce.core.ScriptOutputType;
+import io.repobox.output.redis.internal.RedisConnector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The job records ({@code job:{id}} hashes). State changes that must not race are Lua scripts, so
+ * that however a queue entry is redelivered, a job is claimed by one runner at most once.
+ * Thread-safe (Lettuce connections are).
+ */
+public final class JobStore {
+
+    /** Redis channel on which cancel requests are announced (the job id as the message). */
+    public static final String CANCEL_CHANNEL = "jobs:cancel";
+
+    /** pending → running, only from pending. Returns "claimed", the current status, or "missing". */
+    private static final String CLAIM = """
+            local status = redis.call('HGET', KEYS[1], 'status')
+            if not status then return 'missing' end
+            if status ~= 'pending' then return status end
+            redis.call('HSET', KEYS[1], 'status', 'running', 'started_at', ARGV[1], 'runner_id', ARGV[2], 'agent', ARGV[3])
+            return 'claimed'
+            """;
+
+    /** Cancels a pending job at once, or asks the runner of a running one to stop. */
+    private static final String CANCEL = """
+            local status = redis.call('HGET', KEYS[1], 'status')
+            if not status then return 'missing' end
+            if status == 'pending' then
+              redis.call('HSET', KEYS[1], 'status', 'cancelled', 'finished_at', ARGV[1], 'failure_kind', 'cancelled',
+                         'error_message', 'Cancelled before it started')
+              return 'cancelled'
+            end
+            if status == 'running' then
+              redis.call('HSET', KEYS[1], 'cancel_requested_at', ARGV[1])
+              return 'requested'
+            end
+            return status
+            """;
+
+    /** Writes the final state unless the record is gone. */
+    private static final String FINISH = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+            redis.call('HSET', KEYS[1], unpack(ARGV))
+            return 1
+            """;
+
+    private final RedisConnector.Connection redis;
+
+    public JobStore(RedisConnector.Connection redis) {
+        this.redis = redis;
+    }
+
+    public static String key(String jobId) {
+        return "job:" + jobId;
+    }
+
+    /** The record's fields, if the hash exists. */
+    public Optional<Map<String, String>> load(String jobId) {
+        Map<String, String> fields = redis.sync().hgetall(key(jobId));
+        return fields == null || fields.isEmpty() ? Optional.empty() : Optional.of(fields);
+    }
+
+    /** Claims a pending job; see {@link #CLAIM}. */
+    public String claim(String jobId, String runnerId, String agent, long now) {
+        return redis.sync().eval(CLAIM, ScriptOutputType.VALUE, new String[] {key(jobId)}, Long.toString(now), runnerId, agent);
+    }
+
+    /** Sets fields (the job is running). */
+    public void update(String jobId, Map<String, String> fields) {
+        if (!fields.isEmpty()) {
+            redis.sync().hset(key(jobId), fields);
+        }
+    }
+
+    /** Writes the final fields; false if the record no longer exists. */
+    public boolean finish(String jobId, Map<String, String> fields) {
+        List<String> args = new ArrayList<>();
+        fields.forEach((k, v) -> {
+            args.add(k);
+            args.add(v);
+        });
+        Long done = redis.sync().eval(FINISH, ScriptOutputType.INTEGER, new String[] {key(jobId)}, args.toArray(String[]::new));
+        return done != null && done == 1;
+    }
+
+    /**
+     * Cancels {@code jobId}: a pending job is cancelled at once (it will never start); a running one is
+     * marked and announced on {@link #CANCEL_CHANNEL}. Returns "cancelled", "requested", "missing" or
+     * the job's (final) status.
+     */
+    public String requestCancel(String jobId, long now) {
+        String result = redis.sync().eval(CANCEL, ScriptOutputType.VALUE, new String[] {key(jobId)}, Long.toString(now));
+        if ("requested".equals(result)) {
+            redis.sync().publish(CANCEL_CHANNEL, jobId);
+        }
+        return result;
+    }
+
+    /** Whether a cancel was requested for a running job (or its status was set to cancelled directly). */
+    public boolean cancelRequested(String jobId) {
+        List<io.lettuce.core.KeyValue<String, String>> v = redis.sync().hmget(key(jobId), "cancel_requested_at", "status");
+        String requested = v.get(0).getValueOrElse(null);
+        String status = v.get(1).getValueOrElse(null);
+        return (requested != null && !requested.isBlank()) || JobStatus.CANCELLED.equals(status);
+    }
+
+    /** The git provider hash {@code git_provider:{user}:{provider}}. */
+    public Optional<Map<String, String>> gitProvider(String userId, String providerId) {
+        Map<String, String> fields = redis.sync().hgetall("git_provider:" + userId + ":" + providerId);
+        return fields == null || fields.isEmpty() ? Optional.empty() : Optional.of(fields);
+    }
+}

@@ -1,0 +1,62 @@
+package io.repobox.runner.job;
+
+import io.lettuce.core.ScriptOutputType;
+import io.repobox.output.redis.internal.RedisConnector;
+import java.time.Duration;
+
+/**
+ * MAX_JOBS_PER_USER across all runners: a sorted set {@code runner:user:{user}:active} of job ids
+ * scored by the time their lease ends. Running jobs renew their lease; a runner that dies stops
+ * renewing, and its jobs' slots expire by themselves, so nobody is left stuck at the limit.
+ */
+public final class UserSlots {
+
+    private static final String ACQUIRE = """
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+            if redis.call('ZSCORE', KEYS[1], ARGV[3]) then
+              redis.call('ZADD', KEYS[1], ARGV[4], ARGV[3])
+              return 1
+            end
+            if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+            redis.call('ZADD', KEYS[1], ARGV[4], ARGV[3])
+            redis.call('PEXPIRE', KEYS[1], ARGV[5])
+            return 1
+            """;
+
+    private final RedisConnector.Connection redis;
+    private final int limit;
+    private final Duration lease;
+
+    public UserSlots(RedisConnector.Connection redis, int limit, Duration lease) {
+        this.redis = redis;
+        this.limit = limit;
+        this.lease = lease;
+    }
+
+    public static String key(String userId) {
+        return "runner:user:" + userId + ":active";
+    }
+
+    /** Takes (or renews) a slot for {@code jobId}; false if the user is at the limit. */
+    public boolean acquire(String userId, String jobId) {
+        long now = System.currentTimeMillis();
+        Long ok = redis.sync().eval(ACQUIRE, ScriptOutputType.INTEGER, new String[] {key(userId)}, Long.toString(now),
+                Integer.toString(limit), jobId, Long.toString(now + lease.toMillis()), Long.toString(lease.toMillis() * 4));
+        return ok != null && ok == 1;
+    }
+
+    /** Renews the slot of a running job. */
+    public void renew(String userId, String jobId) {
+        redis.sync().zadd(key(userId), System.currentTimeMillis() + lease.toMillis(), jobId);
+        redis.sync().pexpire(key(userId), lease.toMillis() * 4);
+    }
+
+    public void release(String userId, String jobId) {
+        redis.sync().zrem(key(userId), jobId);
+    }
+
+    /** Jobs of the user holding a slot now (for tests and the load suite). */
+    public long active(String userId) {
+        return redis.sync().zcount(key(userId), io.lettuce.core.Range.create((double) System.currentTimeMillis(), Double.POSITIVE_INFINITY));
+    }
+}

@@ -1,0 +1,27 @@
+package io.repobox.runner.service;
+
+import io.repobox.agent.OutputLine;
+import io.repobox.agent.OutputSink;
+import io.repobox.agent.SecretMasker;
+
+/** The job's sink for the runner's own lines, with the job's secrets masked. */
+final class MaskingSink implements OutputSink {
+
+    private final OutputSink delegate;
+    private final SecretMasker masker;
+
+    MaskingSink(OutputSink delegate, SecretMasker masker) {
+        this.delegate = delegate;
+        this.masker = masker;
+    }
+
+    @Override
+    public void accept(OutputLine line) {
+        String masked = masker.mask(line.text());
+        delegate.accept(masked.equals(line.text()) ? line : new OutputLine(line.timestamp(), line.stream(), line.source(), masked, line.event()));
+    }
+
+    void runner(String text) {
+        accept(OutputLine.runner(text));
+    }
+}

@@ -83,6 +83,11 @@ public final class JobExecutor {
         this.environments = environments;
     }
 
+    /** The provider the jobs run with. */
+    public String agentName() {
+        return settings.agentName();
+    }
+
     /** Runs the job (already claimed: status running); never throws. */
     public Outcome execute(String jobId, Map<String, String> job, RedisOutputSink sink, JobControl control) {
         long started = System.nanoTime();

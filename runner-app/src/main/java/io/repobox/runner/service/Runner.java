@@ -1,0 +1,97 @@
+package io.repobox.runner.service;
+
+import io.repobox.agent.Agent;
+import io.repobox.agent.AgentProviders;
+import io.repobox.output.redis.RedisOutput;
+import io.repobox.output.redis.RedisOutputException;
+import io.repobox.output.redis.RedisOutputOptions;
+import io.repobox.output.redis.internal.RedisConnector;
+import io.repobox.runner.config.RunnerConfig;
+import io.repobox.runner.environment.Environments;
+import io.repobox.runner.job.JobStore;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A whole runner built from its configuration: Redis connections, the output, the agent, the job
+ * executor and the service. {@code serve} and {@code run} both use it, so a job takes one path
+ * whichever command runs it.
+ */
+public final class Runner implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Runner.class);
+
+    private final RedisConnector connector;
+    private final RedisConnector.Connection commands;
+    private final RedisOutput output;
+    private final Agent agent;
+    private final RunnerService service;
+
+    private Runner(RedisConnector connector, RedisConnector.Connection commands, RedisOutput output, Agent agent, RunnerService service) {
+        this.connector = connector;
+        this.commands = commands;
+        this.output = output;
+        this.agent = agent;
+        this.service = service;
+    }
+
+    /**
+     * Builds a runner against {@code redisUrl}, retrying while Redis is unreachable for at most {@code connectFor}.
+     *
+     * @param allowLocalDefault ALLOW_LOCAL_REPOS when unset: false for serve, true for run
+     */
+    public static Runner create(RunnerConfig config, String redisUrl, boolean allowLocalDefault, Duration connectFor)
+            throws InterruptedException {
+        String agentName = config.agentName();
+        Agent agent = AgentProviders.load().get(agentName).create(config.agentConfig());
+        Environments environments = Environments.load(config.environmentsFile());
+        RedisOutputOptions outputOptions = RedisOutputOptions.builder(redisUrl).maxLines(config.maxOutputLines())
+                .ttl(config.outputTtl()).outageTimeout(config.outputOutageTimeout()).build();
+        RedisOutput output = connectWithRetry(outputOptions, connectFor);
+        RedisConnector connector = RedisConnector.create(redisUrl, Duration.ofSeconds(10));
+        RedisConnector.Connection commands = connector.connect();
+        JobStore store = new JobStore(commands);
+        String runnerId = config.runnerId();
+        JobExecutor executor = new JobExecutor(new JobExecutor.Settings(runnerId, agentName, config.tempDir(), config.cleanupAfterJob(),
+                config.jobTimeout(), config.aiTimeout(), config.allowLocalRepos(allowLocalDefault), config.encryptionKey(),
+                config.gracePeriod(), config.secrets()), store, agent, environments);
+        RunnerService service = new RunnerService(new RunnerService.Settings(runnerId, config.maxConcurrentJobs(),
+                config.maxJobsPerUser(), config.reclaimIdle(), config.shutdownGrace()), connector, commands, store, output, executor);
+        return new Runner(connector, commands, output, agent, service);
+    }
+
+    private static RedisOutput connectWithRetry(RedisOutputOptions options, Duration connectFor) throws InterruptedException {
+        long deadline = System.nanoTime() + connectFor.toNanos();
+        long backoff = 500;
+        while (true) {
+            try {
+                return RedisOutput.connect(options);
+            } catch (RedisOutputException e) {
+                if (System.nanoTime() + backoff * 1_000_000 > deadline) {
+                    throw e;
+                }
+                log.warn("{}; retrying in {} ms", e.getMessage(), backoff);
+                Thread.sleep(backoff);
+                backoff = Math.min(30_000, backoff * 2);
+            }
+        }
+    }
+
+    public RunnerService service() {
+        return service;
+    }
+
+    public RedisOutput output() {
+        return output;
+    }
+
+    @Override
+    public void close() {
+        service.close();
+        commands.close();
+        agent.close();
+        output.close();
+        connector.close();
+    }
+}

@@ -1,0 +1,414 @@
+package io.repobox.runner.service;
+
+import io.repobox.output.redis.RedisOutput;
+import io.repobox.output.redis.RedisOutputSink;
+import io.repobox.output.redis.internal.RedisConnector;
+import io.repobox.runner.job.JobIds;
+import io.repobox.runner.job.JobQueue;
+import io.repobox.runner.job.JobStatus;
+import io.repobox.runner.job.JobStore;
+import io.repobox.runner.job.UserSlots;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runner service ({@code serve}): takes jobs from the consumer group, runs up to
+ * MAX_CONCURRENT_JOBS at once and never more than MAX_JOBS_PER_USER per user across all runners,
+ * keeps its claims and leases fresh, recovers the jobs of runners that stopped, honours cancel
+ * requests, and shuts down gracefully.
+ */
+public final class RunnerService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RunnerService.class);
+    private static final Duration LEASE = Duration.ofSeconds(30);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(5);
+    private static final Duration HEARTBEAT_TTL = Duration.ofSeconds(15);
+
+    /** The service's own settings. */
+    public record Settings(String runnerId, int maxConcurrentJobs, int maxJobsPerUser, Duration reclaimIdle, Duration shutdownGrace) {
+    }
+
+    private record Running(JobQueue.Entry entry, String userId, JobControl control) {
+    }
+
+    private final Settings settings;
+    private final RedisConnector connector;
+    private final RedisConnector.Connection commands;
+    private final RedisConnector.Connection blocking;
+    private final JobQueue queue;
+    private final JobStore store;
+    private final UserSlots slots;
+    private final RedisOutput output;
+    private final JobExecutor executor;
+    private final ExecutorService jobs;
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    /** Entries waiting for a per-user slot, or reclaimed from stopped runners; guarded by itself. */
+    private final List<JobQueue.Entry> held = new ArrayList<>();
+    private final AtomicInteger free;
+    private final Object wakeUp = new Object();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean accepting = true;
+    private Thread dispatcher;
+    private Thread maintenance;
+
+    public RunnerService(Settings settings, RedisConnector connector, RedisConnector.Connection commands, JobStore store,
+                         RedisOutput output, JobExecutor executor) {
+        this.settings = settings;
+        this.connector = connector;
+        this.commands = commands;
+        this.blocking = connector.connect(Duration.ofSeconds(30));
+        this.queue = new JobQueue(commands, blocking, settings.runnerId());
+        this.store = store;
+        this.slots = new UserSlots(commands, settings.maxJobsPerUser(), LEASE);
+        this.output = output;
+        this.executor = executor;
+        this.free = new AtomicInteger(settings.maxConcurrentJobs());
+        this.jobs = Executors.newFixedThreadPool(settings.maxConcurrentJobs(), r -> {
+            Thread t = new Thread(r, "repobox-job");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public JobStore store() {
+        return store;
+    }
+
+    public JobQueue queue() {
+        return queue;
+    }
+
+    /** Starts taking jobs. */
+    public void start() {
+        dispatcher = new Thread(this::dispatchLoop, "repobox-dispatcher");
+        maintenance = new Thread(this::maintenanceLoop, "repobox-maintenance");
+        maintenance.setDaemon(true);
+        dispatcher.start();
+        maintenance.start();
+    }
+
+    private void dispatchLoop() {
+        long backoff = 500;
+        boolean ready = false;
+        while (accepting) {
+            try {
+                if (!ready) {
+                    queue.ensureGroup();
+                    for (JobQueue.Entry e : queue.ownPending(1000)) {
+                        handle(e); // delivered to this RUNNER_ID before a restart
+                    }
+                    log.info("Runner {} is taking jobs from {} (up to {} at once, {} per user)", settings.runnerId(),
+                            JobQueue.STREAM, settings.maxConcurrentJobs(), settings.maxJobsPerUser());
+                    ready = true;
+                }
+                int waiting = retryHeld();
+                if (free.get() <= waiting) {
+                    synchronized (wakeUp) {
+                        wakeUp.wait(500); // a finishing job wakes us at once
+                    }
+                    continue;
+                }
+                for (JobQueue.Entry e : queue.read(free.get() - waiting, Duration.ofSeconds(1))) {
+                    handle(e);
+                }
+                backoff = 500;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                if (!accepting) {
+                    break;
+                }
+                log.warn("Redis at {} is unreachable or failing ({}); retrying in {} ms", connector.safeUrl(), rootMessage(e), backoff);
+                sleep(backoff);
+                backoff = Math.min(30_000, backoff * 2);
+            }
+        }
+    }
+
+    /** One queue entry: validate, claim, and start it, or acknowledge it with a reason. */
+    private void handle(JobQueue.Entry entry) {
+        String jobId = entry.jobId();
+        if (!JobIds.isValid(jobId)) {
+            log.warn("Queue entry {} has a missing or malformed job_id {}; acknowledged and skipped", entry.id(), JobIds.quote(jobId));
+            queue.ack(entry.id());
+            return;
+        }
+        if (running.containsKey(jobId)) {
+            return; // ours, already running
+        }
+        Map<String, String> job = store.load(jobId).orElse(null);
+        if (job == null) {
+            log.warn("Queue entry {} names job {}, which does not exist; acknowledged and skipped", entry.id(), jobId);
+            queue.ack(entry.id());
+            return;
+        }
+        String status = job.getOrDefault("status", "");
+        if (JobStatus.RUNNING.equals(status)) {
+            recoverOrLeave(entry, jobId, job);
+            return;
+        }
+        if (!JobStatus.PENDING.equals(status)) {
+            log.info("Job {} is {}, not pending; acknowledged and not run again", jobId, status);
+            queue.ack(entry.id());
+            return;
+        }
+        String userId = nonBlank(job.get("user_id"), entry.fields().get("user_id"), "unknown");
+        if (!slots.acquire(userId, jobId)) {
+            synchronized (held) {
+                held.add(entry); // the user is at MAX_JOBS_PER_USER: retried every loop and as soon as a job ends
+            }
+            return;
+        }
+        String claimed = store.claim(jobId, settings.runnerId(), executorAgentName(), System.currentTimeMillis());
+        if (!"claimed".equals(claimed)) {
+            slots.release(userId, jobId);
+            queue.ack(entry.id());
+            log.info("Job {} was {} when claimed; acknowledged and not run", jobId, claimed);
+            return;
+        }
+        commands.sync().psetex(leaseKey(jobId), LEASE.toMillis(), settings.runnerId());
+        JobControl control = new JobControl();
+        running.put(jobId, new Running(entry, userId, control));
+        free.decrementAndGet();
+        jobs.execute(() -> run(entry, jobId, job, userId, control));
+    }
+
+    private void run(JobQueue.Entry entry, String jobId, Map<String, String> job, String userId, JobControl control) {
+        try {
+            Map<String, String> record = new java.util.HashMap<>(entry.fields());
+            record.putAll(job); // the hash is the source of truth; the entry's fields are a fallback
+            RedisOutputSink sink = output.openSink(jobId);
+            JobExecutor.Outcome outcome = executor.execute(jobId, record, sink, control);
+            try {
+                sink.end(outcome.status());
+                sink.close();
+            } catch (RuntimeException e) {
+                log.warn("Job {}: the end of its output could not be written: {}", jobId, e.getMessage());
+            }
+            log.info("Job {} ended {}{}", jobId, outcome.status(), outcome.message().isEmpty() ? "" : ": " + outcome.message());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("Job {} could not be run", jobId, e);
+            store.finish(jobId, Map.of("status", JobStatus.FAILED, "finished_at", Long.toString(System.currentTimeMillis()),
+                    "failure_kind", "internal", "error_message", "Internal error of runner " + settings.runnerId() + ": " + rootMessage(e)));
+        } finally {
+            try {
+                slots.release(userId, jobId);
+                commands.sync().del(leaseKey(jobId));
+                queue.ack(entry.id());
+            } catch (RuntimeException e) {
+                log.warn("Job {}: cleaning up its claim failed ({}); it will be recovered", jobId, rootMessage(e));
+            }
+            running.remove(jobId);
+            free.incrementAndGet();
+            synchronized (wakeUp) {
+                wakeUp.notifyAll();
+            }
+        }
+    }
+
+    /** A running job whose entry reached us: its runner stopped (no lease), or it is alive (leave it). */
+    private void recoverOrLeave(JobQueue.Entry entry, String jobId, Map<String, String> job) {
+        String owner = commands.sync().get(leaseKey(jobId));
+        if (owner != null) {
+            return; // its runner is alive and keeps it
+        }
+        String runner = job.getOrDefault("runner_id", "(unknown)");
+        String message = "Runner " + runner + " stopped while running this job";
+        log.warn("Job {}: {}; marking it failed", jobId, message);
+        store.finish(jobId, Map.of("status", JobStatus.FAILED, "finished_at", Long.toString(System.currentTimeMillis()),
+                "failure_kind", "internal", "error_message", message));
+        try {
+            RedisOutputSink sink = output.openSink(jobId);
+            sink.accept(io.repobox.agent.OutputLine.runnerError(message));
+            sink.end(JobStatus.FAILED);
+            sink.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.warn("Job {}: its end marker could not be written: {}", jobId, e.getMessage());
+        }
+        slots.release(nonBlank(job.get("user_id"), entry.fields().get("user_id"), "unknown"), jobId);
+        queue.ack(entry.id());
+    }
+
+    /** Tries the held entries again while slots are free; returns how many are still held. */
+    private int retryHeld() {
+        List<JobQueue.Entry> batch;
+        synchronized (held) {
+            batch = new ArrayList<>(held);
+            held.clear();
+        }
+        for (JobQueue.Entry e : batch) {
+            if (free.get() > 0) {
+                handle(e); // held again if the user is still at the limit
+            } else {
+                synchronized (held) {
+                    held.add(e);
+                }
+            }
+        }
+        synchronized (held) {
+            return held.size();
+        }
+    }
+
+    private void maintenanceLoop() {
+        long lastBeat = 0;
+        long lastReclaim = 0;
+        while (stopped.getCount() > 0) {
+            try {
+                for (Map.Entry<String, Running> r : running.entrySet()) {
+                    if (store.cancelRequested(r.getKey())) {
+                        r.getValue().control().stop(JobControl.Reason.CANCELLED);
+                    }
+                }
+                long now = System.nanoTime();
+                if (now - lastBeat >= HEARTBEAT.toNanos()) {
+                    lastBeat = now;
+                    commands.sync().psetex("runner:" + settings.runnerId() + ":heartbeat", HEARTBEAT_TTL.toMillis(),
+                            "running=" + String.join(",", running.keySet()));
+                    List<String> ids = new ArrayList<>();
+                    for (Map.Entry<String, Running> r : running.entrySet()) {
+                        commands.sync().psetex(leaseKey(r.getKey()), LEASE.toMillis(), settings.runnerId());
+                        slots.renew(r.getValue().userId(), r.getKey());
+                        ids.add(r.getValue().entry().id());
+                    }
+                    synchronized (held) {
+                        held.forEach(e -> ids.add(e.id()));
+                    }
+                    queue.touch(ids); // our entries never look idle to other runners
+                }
+                if (accepting && now - lastReclaim >= settings.reclaimIdle().toNanos() / 2) {
+                    lastReclaim = now;
+                    for (JobQueue.Entry e : queue.reclaim(settings.reclaimIdle(), 100)) {
+                        log.info("Reclaimed queue entry {} (job {}) from a runner that stopped", e.id(), JobIds.quote(e.jobId()));
+                        synchronized (held) {
+                            held.add(e); // the dispatcher handles it
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                log.warn("Maintenance against Redis failed ({}); retrying", rootMessage(e));
+            }
+            try {
+                stopped.await(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Stops taking jobs, puts back entries not started, lets running jobs finish for the shutdown
+     * grace period, then stops them (status cancelled, with a message naming this runner).
+     */
+    public void shutdown() {
+        if (!accepting) {
+            awaitQuietly();
+            return;
+        }
+        accepting = false;
+        log.info("Runner {} is shutting down: {} job(s) running", settings.runnerId(), running.size());
+        if (dispatcher != null) {
+            dispatcher.interrupt();
+            try {
+                dispatcher.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (held) {
+            for (JobQueue.Entry e : held) {
+                try {
+                    queue.release(e); // back in the queue, at once, for any runner
+                } catch (RuntimeException ex) {
+                    log.warn("Could not put back queue entry {}: {}", e.id(), ex.getMessage());
+                }
+            }
+            held.clear();
+        }
+        long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
+        while (!running.isEmpty() && System.nanoTime() < deadline) {
+            synchronized (wakeUp) {
+                try {
+                    wakeUp.wait(200);
+                } catch (InterruptedException e) {
+                    break;
+                }
+            }
+        }
+        running.values().forEach(r -> r.control().stop(JobControl.Reason.SHUTDOWN));
+        jobs.shutdown();
+        try {
+            jobs.awaitTermination(2, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stopped.countDown();
+    }
+
+    private void awaitQuietly() {
+        try {
+            stopped.await(3, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Jobs running now (for tests and status). */
+    public int runningJobs() {
+        return running.size();
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+        blocking.close();
+    }
+
+    private String executorAgentName() {
+        return executor.agentName();
+    }
+
+    static String leaseKey(String jobId) {
+        return "job:" + jobId + ":lease";
+    }
+
+    private static String nonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return "";
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,319 @@
+package io.repobox.runner.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.Consumer;
+import io.lettuce.core.XReadArgs;
+import io.repobox.output.redis.OutputEntry;
+import io.repobox.output.redis.testing.TestRedis;
+import io.repobox.runner.job.JobIds;
+import io.repobox.runner.job.JobQueue;
+import io.repobox.runner.secrets.TokenCipher;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The job lifecycle against real Redis, real git (a bare repository as the remote) and the fake agent. */
+class RunnerServiceIT {
+
+    static TestRedis redis;
+
+    @TempDir
+    Path dir;
+
+    RunnerHarness h;
+    Runner runner;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = TestRedis.startPersistent();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        redis.redis().flushall();
+        h = new RunnerHarness(redis, dir);
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (runner != null) {
+            runner.close();
+        }
+    }
+
+    private Runner start(String... kv) throws InterruptedException {
+        runner = h.start(h.env(kv));
+        return runner;
+    }
+
+    @Test
+    void aJobRunsCommitsPushesAndReportsEverything() throws Exception {
+        start();
+        String id = h.submit("Add a dry-run note\nwith details");
+
+        Map<String, String> job = h.awaitEnd(runner.output(), id);
+
+        assertThat(job).containsEntry("status", "success").containsEntry("branch", JobIds.branch(id)).containsEntry("agent", "fake")
+                .containsEntry("error_message", "").containsEntry("lines_removed", "0").containsKeys("started_at", "finished_at", "runner_id");
+        assertThat(Long.parseLong(job.get("lines_added"))).isPositive();
+        assertThat(h.remoteFiles(JobIds.branch(id))).containsExactlyInAnyOrder("README.md", "REPOBOX_DRY_RUN.md");
+        List<OutputEntry> out = h.output(runner.output(), id);
+        assertThat(out).last().matches(e -> e.isEnd() && e.status().equals("success"));
+        assertThat(out).filteredOn(e -> e.source().equals("runner")).extracting(OutputEntry::line)
+                .anyMatch(l -> l.startsWith("Cloning ")).contains("Pushed " + JobIds.branch(id));
+        assertThat(out).filteredOn(e -> e.source().equals("agent")).extracting(OutputEntry::line).contains("[fake] done");
+        assertThat(h.pendingEntries()).isZero();
+        assertThat(h.work.resolve(id)).doesNotExist();
+    }
+
+    @Test
+    void anAgentThatChangesNothingSucceedsWithoutCommitOrPush() throws Exception {
+        start();
+        String id = h.submit("@fake write=false");
+
+        Map<String, String> job = h.awaitEnd(runner.output(), id);
+
+        assertThat(job).containsEntry("status", "success").containsEntry("lines_added", "0").containsEntry("lines_removed", "0");
+        assertThat(h.remoteFiles(JobIds.branch(id))).isEmpty();
+        assertThat(h.lines(runner.output(), id)).contains("The agent changed nothing: no commit, no push");
+    }
+
+    @Test
+    void anAgentFailureIsRecordedWithItsCodeAndMessage() throws Exception {
+        start();
+        String id = h.submit("@fake exit-code=2");
+
+        Map<String, String> job = h.awaitEnd(runner.output(), id);
+
+        assertThat(job).containsEntry("status", "failed").containsEntry("failure_kind", "exit").containsEntry("exit_code", "2")
+                .containsEntry("error_message", "Agent exited with code 2: [fake] this is stderr, as agents print progress there too");
+        assertThat(h.output(runner.output(), id)).filteredOn(e -> e.source().equals("runner") && e.stream().equals("stderr"))
+                .extracting(OutputEntry::line).contains(job.get("error_message"));
+        assertThat(h.remoteFiles(JobIds.branch(id))).isEmpty();
+    }
+
+    @Test
+    void theAgentTimeoutStopsItAndSaysSo() throws Exception {
+        start("AI_TIMEOUT", "2");
+        String id = h.submit("@fake sleep=1h spawn=true");
+
+        Map<String, String> job = h.awaitEnd(runner.output(), id);
+
+        assertThat(job).containsEntry("status", "failed").containsEntry("failure_kind", "timeout");
+        assertThat(job.get("error_message")).matches("Agent timed out after 2s; stopped \\d+ processes");
+        assertThat(h.work.resolve(id)).doesNotExist();
+    }
+
+    @Test
+    void theJobTimeoutBoundsEverythingAndTheFinalStatusIsStillWritten() throws Exception {
+        start("JOB_TIMEOUT", "3");
+        String id = h.submit("@fake sleep=1h");
+
+        Map<String, String> job = h.awaitEnd(runner.output(), id);
+
+        assertThat(job).containsEntry("status", "failed").containsEntry("failure_kind", "timeout")
+                .containsEntry("error_message", "Job timed out after 3s (JOB_TIMEOUT) while running the agent");
+    }
+
+    @Test
+    void aPendingJobCancelledBeforeItStartsNeverStarts() throws Exception {
+        String id = h.submit("@fake lines=1");
+        assertThat(new io.repobox.runner.job.JobStore(h.connection()).requestCancel(id, System.currentTimeMillis())).isEqualTo("cancelled");
+        start();
+
+        waitUntil(() -> lastEntryDelivered() && h.pendingEntries() == 0); // the runner has read and acknowledged it
+
+        assertThat(redis.redis().hgetall("job:" + id)).containsEntry("status", "cancelled")
+                .containsEntry("error_message", "Cancelled before it started").doesNotContainKey("started_at");
+        assertThat(redis.redis().exists("job:" + id + ":output")).isZero();
+    }
+
+    @Test
+    void aRunningJobIsCancelledWithinSeconds() throws Exception {
+        start();
+        String id = h.submit("@fake sleep=1h");
+        awaitLine(id, "[fake] sleeping 3600s");
+
+        assertThat(runner.service().store().requestCancel(id, System.currentTimeMillis())).isEqualTo("requested");
+        Map<String, String> job = h.awaitEnd(runner.output(), id);
+
+        assertThat(job).containsEntry("status", "cancelled").containsEntry("failure_kind", "cancelled")
+                .containsEntry("error_message", "Cancelled while running the agent");
+        assertThat(h.output(runner.output(), id)).last().matches(e -> e.status().equals("cancelled"));
+    }
+
+    @Test
+    void aFailingPreRunHookFailsTheJob() throws Exception {
+        Path envs = Files.writeString(dir.resolve("envs.json"), "{\"environments\":{\"php\":{\"hook\":{\"shell\":\"echo preparing; exit 2\"}}}}");
+        start("ENVIRONMENTS_FILE", envs.toString());
+        String id = h.submit("x", "environment", "php");
+
+        Map<String, String> job = h.awaitEnd(runner.output(), id);
+
+        assertThat(job).containsEntry("status", "failed").containsEntry("failure_kind", "exit")
+                .containsEntry("error_message", "Pre-run hook for environment 'php' exited with code 2");
+        assertThat(h.output(runner.output(), id)).filteredOn(e -> e.source().equals("runner")).extracting(OutputEntry::line).contains("preparing");
+    }
+
+    @Test
+    void badQueueEntriesAndJobsAreAcknowledgedWithClearStatuses() throws Exception {
+        start();
+        h.enqueue(Map.of("user_id", "u"));                                   // no job_id
+        h.enqueue(Map.of("job_id", "no-such-job"));                          // unknown job
+        h.enqueue(Map.of("job_id", "../../etc"));                            // hostile id
+        String done = h.submit("x", "status", "success");                    // not pending
+        String env = h.submit("x", "environment", "cobol");
+        String ext = h.submit("x", "repo_url", "ext::sh -c touch% /tmp/pwned");
+        String creds = h.submit("x", "provider_id", "gl", "repo_url", "https://gitlab.example/a.git");
+        redis.redis().hset("git_provider:user-1:gl", Map.of("type", "gitlab", "url", "https://gitlab.example", "username", "",
+                "token", TokenCipher.fromKey("k".repeat(32)).encrypt("glpat-abc", "123456789012".getBytes(StandardCharsets.UTF_8))));
+
+        assertThat(h.awaitEnd(runner.output(), env).get("error_message"))
+                .isEqualTo("Unknown environment 'cobol'; known environments: default, node, php, python, fullstack");
+        assertThat(h.awaitEnd(runner.output(), ext).get("error_message"))
+                .isEqualTo("The repository URL was refused: repository URL 'ext::sh -c touch% /tmp/pwned' uses a transport this runner "
+                        + "does not allow; use an https:// or ssh URL");
+        assertThat(h.awaitEnd(runner.output(), creds).get("error_message"))
+                .isEqualTo("The git token cannot be decrypted: ENCRYPTION_KEY is not set; it is needed to decrypt git tokens");
+        waitUntil(() -> h.pendingEntries() == 0);
+        assertThat(redis.redis().hgetall("job:" + done)).containsEntry("status", "success").doesNotContainKey("started_at");
+        assertThat(redis.redis().exists("job:no-such-job:output")).isZero();
+    }
+
+    @Test
+    void aFileUrlIsRefusedUnlessLocalRepositoriesAreAllowed() throws Exception {
+        start("ALLOW_LOCAL_REPOS", "false");
+        String id = h.submit("x", "repo_url", "file://" + h.remote);
+
+        assertThat(h.awaitEnd(runner.output(), id).get("error_message")).isEqualTo("The repository URL was refused: repository URL 'file://"
+                + h.remote + "' is a local path; this runner accepts only https and ssh URLs (set ALLOW_LOCAL_REPOS=true to allow local repositories)");
+    }
+
+    @Test
+    void aWrongEncryptionKeyIsAClearFailure() throws Exception {
+        start("ENCRYPTION_KEY", "w".repeat(32));
+        redis.redis().hset("git_provider:user-1:gl", Map.of("type", "gitlab", "token",
+                TokenCipher.fromKey("k".repeat(32)).encrypt("glpat-abc", "123456789012".getBytes(StandardCharsets.UTF_8))));
+        String id = h.submit("x", "provider_id", "gl");
+
+        assertThat(h.awaitEnd(runner.output(), id)).containsEntry("status", "failed").containsEntry("error_message",
+                "The git token cannot be used: the git token could not be decrypted: ENCRYPTION_KEY is not the key it was encrypted with");
+    }
+
+    @Test
+    void theTokenIsNeverVisibleToTheAgentNorAnywhereInRedis() throws Exception {
+        String token = "glpat-SECRET-0123456789abcdef";
+        String key = "e".repeat(64);
+        Path hunter = dir.resolve("token-hunter.sh");
+        try (InputStream in = getClass().getResourceAsStream("token-hunter.sh")) {
+            Files.write(hunter, in.readAllBytes());
+        }
+        Files.setPosixFilePermissions(hunter, PosixFilePermissions.fromString("rwx------"));
+        Path needle = Files.writeString(dir.resolve("needle"), new StringBuilder(token).reverse().toString());
+        start("AI_ENABLED", "true", "AI_PROVIDER", "command", "AI_CLI_PATH", hunter.toString(), "ENCRYPTION_KEY", key);
+        redis.redis().hset("git_provider:user-1:gh", Map.of("type", "github", "username", "octo",
+                "token", TokenCipher.fromKey(key).encrypt(token, "abcdefghijkl".getBytes(StandardCharsets.UTF_8))));
+        String id = h.submit(needle.toString(), "provider_id", "gh");
+
+        Map<String, String> job = h.awaitEnd(runner.output(), id);
+
+        assertThat(job).as(job.toString()).containsEntry("status", "success");
+        assertThat(h.lines(runner.output(), id)).contains("hunt finished").noneMatch(l -> l.contains("TOKEN VISIBLE"));
+        assertThat(h.remoteFiles(JobIds.branch(id))).contains("HUNTED.txt");
+        assertNoSecretInRedis(token, Base64.getEncoder().encodeToString(("octo:" + token).getBytes(StandardCharsets.UTF_8)), key);
+    }
+
+    @Test
+    void aJobLeftRunningByAStoppedRunnerEndsFailedWithItsName() throws Exception {
+        String id = h.submit("x");
+        redis.redis().hset("job:" + id, Map.of("status", "running", "runner_id", "runner-gone", "started_at", "1"));
+        // The stopped runner had read the entry (it is in its pending list) and holds no lease any more.
+        redis.redis().xgroupCreate(XReadArgs.StreamOffset.from(JobQueue.STREAM, "0"), JobQueue.GROUP);
+        assertThat(redis.redis().xreadgroup(Consumer.from(JobQueue.GROUP, "runner-gone"),
+                XReadArgs.StreamOffset.lastConsumed(JobQueue.STREAM))).hasSize(1);
+        start(); // a live runner only gets it by reclaiming it once idle for RECLAIM_IDLE (2s)
+
+        Map<String, String> job = h.awaitEnd(runner.output(), id);
+
+        assertThat(job).containsEntry("status", "failed").containsEntry("error_message", "Runner runner-gone stopped while running this job");
+        waitUntil(() -> h.pendingEntries() == 0);
+    }
+
+    /** Whether the group has been delivered the stream's last entry. */
+    private boolean lastEntryDelivered() {
+        String last = redis.redis().xrevrange(JobQueue.STREAM, io.lettuce.core.Range.create("-", "+"), io.lettuce.core.Limit.from(1)).get(0).getId();
+        List<Object> groups = redis.redis().xinfoGroups(JobQueue.STREAM);
+        if (groups.isEmpty()) {
+            return false;
+        }
+        List<?> group = (List<?>) groups.get(0);
+        for (int i = 0; i + 1 < group.size(); i += 2) {
+            if ("last-delivered-id".equals(String.valueOf(group.get(i)))) {
+                return last.equals(String.valueOf(group.get(i + 1)));
+            }
+        }
+        return false;
+    }
+
+    private void awaitLine(String jobId, String line) {
+        try (var cursor = runner.output().follow(jobId, null)) {
+            long deadline = System.nanoTime() + RunnerHarness.SAFETY_NET.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (OutputEntry e : cursor.poll(java.time.Duration.ofSeconds(2))) {
+                    if (e.line().equals(line)) {
+                        return;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no line '" + line + "' in the output of " + jobId);
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + RunnerHarness.SAFETY_NET.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met in time");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Scans every key of every type. */
+    private static void assertNoSecretInRedis(String... secrets) {
+        var r = redis.redis();
+        for (String key : r.keys("*")) {
+            String type = r.type(key);
+            StringBuilder all = new StringBuilder(key);
+            switch (type) {
+                case "string" -> all.append(r.get(key));
+                case "hash" -> all.append(r.hgetall(key));
+                case "stream" -> r.xrange(key, io.lettuce.core.Range.create("-", "+")).forEach(m -> all.append(m.getBody()));
+                case "zset" -> all.append(r.zrange(key, 0, -1));
+                case "list" -> all.append(r.lrange(key, 0, -1));
+                case "set" -> all.append(r.smembers(key));
+                default -> { }
+            }
+            for (String s : secrets) {
+                assertThat(all.toString()).as("key %s", key).doesNotContain(s);
+            }
+        }
+    }
+}

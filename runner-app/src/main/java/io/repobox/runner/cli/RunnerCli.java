@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 /** {@code java -jar runner-app.jar COMMAND}: the runner's command line. */
 @Command(name = "runner-app", mixinStandardHelpOptions = true, versionProvider = RunnerCli.Version.class,
         description = "Runs AI coding agents on git repositories and reports the outcome.",
-        subcommands = {RunCommand.class, AgentsCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ServeCommand.class, RunCommand.class, SubmitCommand.class, LogsCommand.class, StatusCommand.class,
+                CancelCommand.class, AgentsCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 the agent failed, 2 usage or configuration error, 3 internal error,",
                 "124 timed out, 130 cancelled."})
 public final class RunnerCli {
@@ -37,7 +38,7 @@ public final class RunnerCli {
         CommandLine commandLine = new CommandLine(cli);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             boolean usage = e instanceof ConfigurationException || e instanceof ProviderLookupException
-                    || e instanceof AgentConfigException;
+                    || e instanceof AgentConfigException || e instanceof IllegalArgumentException;
             cmd.getErr().println("error: " + e.getMessage());
             if (cli.verbose) {
                 e.printStackTrace(cmd.getErr());
@@ -50,6 +51,10 @@ public final class RunnerCli {
 
     RunnerConfig config() {
         return RunnerConfig.of(environment);
+    }
+
+    Map<String, String> environment() {
+        return environment;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

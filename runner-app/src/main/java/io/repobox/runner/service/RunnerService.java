@@ -58,6 +58,8 @@ public final class RunnerService implements AutoCloseable {
     private final Object wakeUp = new Object();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean accepting = true;
+    /** Set once the consumer group exists: before that there is nothing to touch or reclaim. */
+    private volatile boolean groupReady;
     private Thread dispatcher;
     private Thread maintenance;
 
@@ -104,6 +106,7 @@ public final class RunnerService implements AutoCloseable {
             try {
                 if (!ready) {
                     queue.ensureGroup();
+                    groupReady = true;
                     for (JobQueue.Entry e : queue.ownPending(1000)) {
                         handle(e); // delivered to this RUNNER_ID before a restart
                     }
@@ -270,6 +273,10 @@ public final class RunnerService implements AutoCloseable {
         long lastReclaim = 0;
         while (stopped.getCount() > 0) {
             try {
+                if (!groupReady) {
+                    stopped.await(200, TimeUnit.MILLISECONDS);
+                    continue;
+                }
                 for (Map.Entry<String, Running> r : running.entrySet()) {
                     if (store.cancelRequested(r.getKey())) {
                         r.getValue().control().stop(JobControl.Reason.CANCELLED);
@@ -302,6 +309,8 @@ public final class RunnerService implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 log.warn("Maintenance against Redis failed ({}); retrying", rootMessage(e));
+            } catch (InterruptedException e) {
+                return;
             }
             try {
                 stopped.await(1, TimeUnit.SECONDS);

@@ -18,6 +18,37 @@ class RunCommandIT {
     @TempDir
     Path repo;
 
+    @org.junit.jupiter.api.BeforeEach
+    void gitRepository() throws Exception {
+        git("init", "-q", "-b", "main");
+        Files.writeString(repo.resolve("README.md"), "hello\n");
+        git("add", "-A");
+        git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "seed");
+    }
+
+    private void git(String... args) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("git"));
+        command.addAll(java.util.List.of(args));
+        Process p = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(out);
+        }
+    }
+
+    /** A file on the job's branch in the user's repository. */
+    private String onBranch(String file) throws Exception {
+        Process p = new ProcessBuilder("git", "log", "--all", "--format=%D").directory(repo.toFile()).start();
+        String refs = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.waitFor();
+        String branch = refs.lines().filter(l -> l.contains("repobox/")).findFirst().orElseThrow(() -> new AssertionError("no repobox branch: " + refs))
+                .replaceAll(".*(repobox/[0-9a-f]{8}).*", "$1");
+        Process show = new ProcessBuilder("git", "show", branch + ":" + file).directory(repo.toFile()).start();
+        String content = new String(show.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(show.waitFor()).isZero();
+        return content;
+    }
+
     record Outcome(int exitCode, String out, String err) {
     }
 
@@ -32,7 +63,8 @@ class RunCommandIT {
     }
 
     private Map<String, String> env(String... kv) {
-        Map<String, String> env = new HashMap<>(Map.of("PATH", System.getenv("PATH"), "AI_GRACE_PERIOD", "1s"));
+        Map<String, String> env = new HashMap<>(Map.of("PATH", System.getenv("PATH"), "AI_GRACE_PERIOD", "1s",
+                "TEMP_DIR", repo.resolveSibling(repo.getFileName() + "-work").toString()));
         for (int i = 0; i < kv.length; i += 2) {
             env.put(kv[i], kv[i + 1]);
         }
@@ -40,14 +72,16 @@ class RunCommandIT {
     }
 
     @Test
-    void aSuccessfulRunPrintsTheAgentsOutputAndExitsZero() throws Exception {
+    void aSuccessfulRunPrintsTheAgentsOutputAndPushesABranchToTheLocalRepository() throws Exception {
         Outcome r = execute(env(), "run", "--agent", "fake", "--repo", repo.toString(), "Add a README");
 
-        assertThat(r.exitCode()).isEqualTo(ExitCodes.SUCCESS);
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.SUCCESS);
         assertThat(r.out()).contains("[fake] wrote REPOBOX_DRY_RUN.md\n", "[fake] done\n");
-        assertThat(r.err()).contains("[runner] Running agent 'fake' in " + repo + " (timeout 30m)",
-                "[runner] Dry run finished (fake agent, no AI)");
-        assertThat(Files.readString(repo.resolve("REPOBOX_DRY_RUN.md"))).contains("Add a README");
+        assertThat(r.err()).contains("[runner] Started an embedded Redis for this run on 127.0.0.1:", "[runner] Cloning " + repo,
+                "[runner] Running agent 'fake' (timeout 30m)", "[runner] Dry run finished (fake agent, no AI)").containsPattern(
+                "\\[runner\\] Job .* succeeded on branch repobox/[0-9a-f]{8} \\(\\+\\d+ −0\\)");
+        assertThat(onBranch("REPOBOX_DRY_RUN.md")).contains("Add a README");
+        assertThat(repo.resolve("REPOBOX_DRY_RUN.md")).as("the working tree is never touched").doesNotExist();
     }
 
     @Test
@@ -64,6 +98,7 @@ class RunCommandIT {
 
         assertThat(r.exitCode()).isEqualTo(ExitCodes.AGENT_FAILED);
         assertThat(r.err()).contains("[runner] Agent exited with code 2: [fake] this is stderr, as agents print progress there too");
+        assertThat(r.err()).contains("failed: Agent exited with code 2");
     }
 
     @Test
@@ -72,7 +107,7 @@ class RunCommandIT {
                 "@fake sleep=1h");
 
         assertThat(r.exitCode()).isEqualTo(ExitCodes.TIMED_OUT);
-        assertThat(r.err()).containsPattern("\\[runner\\] Agent timed out after 1s; stopped \\d+ processes");
+        assertThat(r.err()).contains("failed: Job timed out after 1s (JOB_TIMEOUT) while running the agent");
     }
 
     @Test
@@ -80,7 +115,7 @@ class RunCommandIT {
         Outcome r = execute(env("AI_CLI_PATH", "no-such-agent-cli"), "run", "--agent", "command", "--repo", repo.toString(), "hi");
 
         assertThat(r.exitCode()).isEqualTo(ExitCodes.INTERNAL);
-        assertThat(r.err()).contains("[runner] Agent could not start: 'no-such-agent-cli' not found on PATH (set AI_CLI_PATH)");
+        assertThat(r.err()).contains("Agent could not start: 'no-such-agent-cli' not found on PATH (set AI_CLI_PATH)");
     }
 
     @Test
@@ -88,7 +123,7 @@ class RunCommandIT {
         Outcome r = execute(env("AI_CLI_PATH", "no-such-claude"), "run", "--repo", repo.toString(), "hi");
 
         assertThat(r.exitCode()).isEqualTo(ExitCodes.INTERNAL);
-        assertThat(r.err()).contains("[runner] Running agent 'claude'", "[runner] Agent could not start: 'no-such-claude' not found on PATH "
+        assertThat(r.err()).contains("[runner] Running agent 'claude'", "Agent could not start: 'no-such-claude' not found on PATH "
                 + "(install it with 'npm install -g @anthropic-ai/claude-code', or set AI_CLI_PATH)");
     }
 
@@ -99,7 +134,7 @@ class RunCommandIT {
         Outcome r = execute(env(), "run", "--agent", "fake", "--repo", repo.toString(), "--prompt-file", prompt.toString());
 
         assertThat(r.exitCode()).isEqualTo(ExitCodes.SUCCESS);
-        assertThat(Files.readString(repo.resolve("REPOBOX_DRY_RUN.md"))).endsWith("--starts-with-dashes\nand spans lines\n");
+        assertThat(onBranch("REPOBOX_DRY_RUN.md")).endsWith("--starts-with-dashes\nand spans lines\n");
     }
 
     @Test
@@ -110,7 +145,9 @@ class RunCommandIT {
         assertThat(execute(env(), "run", "--agent", "gpt", "--repo", repo.toString(), "hi").err())
                 .startsWith("error: No agent provider is named 'gpt'. Available: ").contains("fake");
         assertThat(execute(env(), "run", "--agent", "fake", "--repo", repo.resolve("missing").toString(), "hi").err())
-                .isEqualTo("error: --repo " + repo.resolve("missing") + " is not a directory\n");
+                .isEqualTo("error: --repo " + repo.resolve("missing") + " is neither a directory nor a git URL\n");
+        assertThat(execute(env(), "run", "--agent", "fake", "--repo", repo.resolve(".git").resolve("objects").toString(), "hi").err())
+                .contains("is a directory but not a git repository");
         assertThat(execute(env("AI_TIMEOUT", "later"), "run", "--agent", "fake", "--repo", repo.toString(), "hi"))
                 .extracting(Outcome::exitCode).isEqualTo(ExitCodes.USAGE);
         assertThat(execute(env(), "run", "--repo").exitCode()).isEqualTo(ExitCodes.USAGE);

@@ -28,6 +28,16 @@ class RunnerJarIT {
 
     private final String marker = UUID.randomUUID().toString();
 
+    @org.junit.jupiter.api.BeforeEach
+    void gitRepository() throws Exception {
+        for (String[] args : new String[][] {{"init", "-q", "-b", "main"}, {"-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q",
+                "--allow-empty", "-m", "seed"}}) {
+            java.util.List<String> command = new java.util.ArrayList<>(List.of("git"));
+            command.addAll(List.of(args));
+            assertThat(new ProcessBuilder(command).directory(repo.toFile()).start().waitFor()).isZero();
+        }
+    }
+
     private ProcessExecution start(RecordingHandler out, String... args) {
         return startWithStdin(out, "", args);
     }
@@ -39,6 +49,7 @@ class RunnerJarIT {
         Map<String, String> env = ProcessEnvironment.inherited();
         env.put("RUNNER_JAR_IT", marker);
         env.put("AI_GRACE_PERIOD", "1s");
+        env.put("TEMP_DIR", repo.resolveSibling(repo.getFileName() + "-work").toString());
         return ProcessRunner.start(ProcessSpec.builder(command).workingDirectory(repo).environment(env).stdin(stdin).build(), out);
     }
 
@@ -49,9 +60,9 @@ class RunnerJarIT {
                 .await(SAFETY_NET).orElseThrow();
 
         assertThat(result.exitCode()).hasValue(0);
-        assertThat(out.texts()).contains("[fake] done")
-                .anyMatch(t -> t.matches("\\[runner\\] Dry run finished \\(fake agent, no AI\\) \\(.+\\)"));
-        assertThat(Files.exists(repo.resolve("REPOBOX_DRY_RUN.md"))).isTrue();
+        assertThat(out.texts()).contains("[fake] done", "[runner] Dry run finished (fake agent, no AI)")
+                .anyMatch(t -> t.matches("\\[runner\\] Job .* succeeded on branch repobox/.*"));
+        assertThat(Files.exists(repo.resolve("REPOBOX_DRY_RUN.md"))).as("the working tree is not touched").isFalse();
     }
 
     @Test
@@ -61,7 +72,9 @@ class RunnerJarIT {
                 "--prompt-file", "-").await(SAFETY_NET).orElseThrow();
 
         assertThat(result.exitCode()).hasValue(0);
-        assertThat(Files.readString(repo.resolve("REPOBOX_DRY_RUN.md"))).endsWith("## Prompt\n\n" + prompt);
+        Process show = new ProcessBuilder("sh", "-c", "git show $(git for-each-ref --format='%(refname)' refs/heads/repobox/):REPOBOX_DRY_RUN.md")
+                .directory(repo.toFile()).start();
+        assertThat(new String(show.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).endsWith("## Prompt\n\n" + prompt);
     }
 
     @Test
@@ -77,7 +90,7 @@ class RunnerJarIT {
         ProcessResult result = run.await(SAFETY_NET).orElseThrow();
 
         assertThat(result.exitCode()).hasValue(intIgnored ? 143 : ExitCodes.CANCELLED);
-        assertThat(out.texts()).anyMatch(t -> t.matches("\\[runner\\] Agent was cancelled; stopped \\d+ processes \\(.*\\)"));
+        assertThat(out.texts()).anyMatch(t -> t.matches("\\[runner\\] Job .* cancelled: Cancelled while running the agent"));
         assertThat(TestProcesses.liveProcessesWithEnvironment("RUNNER_JAR_IT=" + marker)).isEmpty();
     }
 

@@ -1,0 +1,48 @@
+package io.repobox.runner.cli;
+
+import io.repobox.runner.config.ConfigurationException;
+import io.repobox.runner.config.RunnerConfig;
+import io.repobox.runner.job.JobIds;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code logs}: a job's output. */
+@Command(name = "logs", mixinStandardHelpOptions = true, description = "Print a job's output; --follow waits for more until the job ends.")
+final class LogsCommand implements Callable<Integer> {
+
+    @ParentCommand
+    RunnerCli parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOptions options = new ConfigOptions();
+
+    @Option(names = "--follow", description = "Follow the output until the job ends, then exit with the job's code.")
+    boolean follow;
+
+    @Parameters(paramLabel = "JOB_ID")
+    String jobId;
+
+    @Override
+    public Integer call() {
+        RunnerConfig config = options.apply(parent.environment());
+        if (!JobIds.isValid(jobId)) {
+            throw new ConfigurationException("job id " + JobIds.quote(jobId) + " is not a valid job id");
+        }
+        try (RedisSession session = new RedisSession(config.redisUrl() != null ? config.redisUrl() : RedisSession.DEFAULT_URL)) {
+            Map<String, String> job = session.store.load(jobId)
+                    .orElseThrow(() -> new ConfigurationException("job " + jobId + " does not exist"));
+            JobConsole.print(session.output, jobId, follow, spec.commandLine().getOut(), spec.commandLine().getErr());
+            return follow ? JobConsole.exitCode(session.store.load(jobId).orElse(job)) : ExitCodes.SUCCESS;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.repobox.runner.cli;
+
+import io.repobox.output.redis.RedisOutput;
+import io.repobox.output.redis.RedisOutputOptions;
+import io.repobox.output.redis.internal.RedisConnector;
+import io.repobox.runner.job.JobQueue;
+import io.repobox.runner.job.JobStore;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** The Redis access of the client commands (submit, logs, status, cancel): the job store, the queue, the output. */
+final class RedisSession implements AutoCloseable {
+
+    static final String DEFAULT_URL = "redis://localhost:6379";
+
+    final RedisConnector connector;
+    final RedisConnector.Connection connection;
+    final JobStore store;
+    final JobQueue queue;
+    final RedisOutput output;
+
+    RedisSession(String url) {
+        this.output = RedisOutput.connect(RedisOutputOptions.builder(url).build()); // names the server if unreachable
+        this.connector = RedisConnector.create(url, Duration.ofSeconds(10));
+        this.connection = connector.connect();
+        this.store = new JobStore(connection);
+        this.queue = new JobQueue(connection, connection, "client");
+    }
+
+    /** Writes a job exactly as the web app does: the hash with status pending, then the queue entry. */
+    String submit(String repoUrl, String prompt, String environment, String userId, String providerId) {
+        String id = UUID.randomUUID().toString();
+        Map<String, String> job = new LinkedHashMap<>();
+        job.put("id", id);
+        job.put("user_id", userId);
+        job.put("provider_id", providerId == null ? "" : providerId);
+        job.put("repo_url", repoUrl);
+        job.put("repo_name", repoUrl.replaceAll("/+$", "").replaceAll(".*[/:]", "").replaceAll("\\.git$", ""));
+        job.put("branch", "");
+        job.put("prompt", prompt);
+        job.put("environment", environment);
+        job.put("status", "pending");
+        job.put("created_at", Long.toString(System.currentTimeMillis()));
+        connection.sync().hset(JobStore.key(id), job);
+        connection.sync().zadd("jobs:user:" + userId, System.currentTimeMillis(), id);
+        queue.add(Map.of("job_id", id, "user_id", userId, "provider_id", job.get("provider_id"), "repo_url", repoUrl,
+                "prompt", prompt, "environment", environment));
+        return id;
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+        connector.close();
+        output.close();
+    }
+}

@@ -1,0 +1,52 @@
+package io.repobox.runner.cli;
+
+import io.repobox.runner.config.ConfigurationException;
+import io.repobox.runner.config.RunnerConfig;
+import io.repobox.runner.job.JobIds;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code status}: a job's record. */
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Print a job's record (without its prompt).")
+final class StatusCommand implements Callable<Integer> {
+
+    @ParentCommand
+    RunnerCli parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOptions options = new ConfigOptions();
+
+    @Parameters(paramLabel = "JOB_ID")
+    String jobId;
+
+    @Override
+    public Integer call() {
+        RunnerConfig config = options.apply(parent.environment());
+        if (!JobIds.isValid(jobId)) {
+            throw new ConfigurationException("job id " + JobIds.quote(jobId) + " is not a valid job id");
+        }
+        try (RedisSession session = new RedisSession(config.redisUrl() != null ? config.redisUrl() : RedisSession.DEFAULT_URL)) {
+            Map<String, String> job = session.store.load(jobId)
+                    .orElseThrow(() -> new ConfigurationException("job " + jobId + " does not exist"));
+            PrintWriter out = spec.commandLine().getOut();
+            new TreeMap<>(job).forEach((k, v) -> {
+                if (!k.equals("prompt")) {
+                    out.println(k + ": " + v);
+                }
+            });
+            out.flush();
+            return ExitCodes.SUCCESS;
+        }
+    }
+}

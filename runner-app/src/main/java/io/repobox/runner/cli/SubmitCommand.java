@@ -1,0 +1,69 @@
+package io.repobox.runner.cli;
+
+import io.repobox.runner.config.RunnerConfig;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code submit}: writes a job exactly as the web app does and prints its id. */
+@Command(name = "submit", mixinStandardHelpOptions = true,
+        description = "Queue a job as the web app does (job hash, then queue entry) and print its id on a line of its own.")
+final class SubmitCommand implements Callable<Integer> {
+
+    @ParentCommand
+    RunnerCli parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOptions options = new ConfigOptions();
+
+    @Option(names = "--repo", required = true, paramLabel = "URL", description = "The repository URL (a path needs ALLOW_LOCAL_REPOS on the runner).")
+    String repo;
+
+    @Option(names = "--environment", defaultValue = "default", paramLabel = "NAME", description = "The runtime environment (default: ${DEFAULT-VALUE}).")
+    String environment;
+
+    @Option(names = "--user", defaultValue = "cli", paramLabel = "USER", description = "The user id (default: ${DEFAULT-VALUE}).")
+    String user;
+
+    @Option(names = "--provider-id", paramLabel = "ID", description = "The user's git provider (git_provider:{user}:{id}) for the token.")
+    String providerId;
+
+    @Option(names = "--follow", description = "Print the job's output until it ends and exit with its code.")
+    boolean follow;
+
+    @Option(names = "--prompt-file", paramLabel = "FILE|-", description = "Read the prompt from FILE, or from stdin with -.")
+    String promptFile;
+
+    @Parameters(arity = "0..1", paramLabel = "PROMPT")
+    String prompt;
+
+    @Override
+    public Integer call() throws Exception {
+        RunnerConfig config = options.apply(parent.environment());
+        String text = RunCommand.Prompts.read(prompt, promptFile);
+        PrintWriter out = spec.commandLine().getOut();
+        try (RedisSession session = new RedisSession(config.redisUrl() != null ? config.redisUrl() : RedisSession.DEFAULT_URL)) {
+            String id = session.submit(repo, text, environment, user, providerId);
+            out.println(id);
+            out.flush();
+            if (!follow) {
+                return ExitCodes.SUCCESS;
+            }
+            JobConsole.print(session.output, id, true, out, spec.commandLine().getErr());
+            Map<String, String> job = session.store.load(id).orElseThrow();
+            spec.commandLine().getErr().println("[runner] " + JobConsole.summary(job));
+            spec.commandLine().getErr().flush();
+            return JobConsole.exitCode(job);
+        }
+    }
+}

@@ -4,6 +4,7 @@ import io.repobox.agent.AgentConfigException;
 import io.repobox.agent.ProviderLookupException;
 import io.repobox.runner.config.ConfigurationException;
 import io.repobox.runner.config.RunnerConfig;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,6 +30,9 @@ public final class RunnerCli {
     }
 
     public static void main(String[] args) {
+        if (System.getenv("LOG_LEVEL") == null && System.getProperty("LOG_LEVEL") == null && !List.of(args).contains("serve")) {
+            System.setProperty("LOG_LEVEL", "WARN"); // before the first logger: a person's console shows the job's lines
+        }
         System.exit(commandLine(System.getenv()).execute(args));
     }
 

@@ -257,6 +257,42 @@ class RunnerServiceIT {
     }
 
     /** Whether the group has been delivered the stream's last entry. */
+    @Test
+    void theLimitPerUserHoldsAcrossRunnersAndAHeldJobStartsPromptly() throws Exception {
+        Runner a = start("MAX_JOBS_PER_USER", "1", "MAX_CONCURRENT_JOBS", "2");
+        try (Runner b = h.start(h.env("MAX_JOBS_PER_USER", "1", "MAX_CONCURRENT_JOBS", "2"))) {
+            List<String> ids = List.of(h.submit("@fake sleep=1s"), h.submit("@fake sleep=1s"), h.submit("@fake sleep=1s"));
+            int most = 0;
+            while (!ids.stream().allMatch(id -> io.repobox.runner.job.JobStatus.isTerminal(redis.redis().hget("job:" + id, "status")))) {
+                int runningNow = (int) ids.stream().filter(id -> "running".equals(redis.redis().hget("job:" + id, "status"))).count();
+                most = Math.max(most, runningNow);
+                Thread.onSpinWait();
+            }
+            assertThat(most).isEqualTo(1);
+            List<Map<String, String>> jobs = ids.stream().map(id -> redis.redis().hgetall("job:" + id)).toList();
+            assertThat(jobs).allMatch(j -> j.get("status").equals("success"));
+            List<Long> starts = jobs.stream().map(j -> Long.parseLong(j.get("started_at"))).sorted().toList();
+            List<Long> ends = jobs.stream().map(j -> Long.parseLong(j.get("finished_at"))).sorted().toList();
+            for (int i = 1; i < 3; i++) {
+                assertThat(starts.get(i) - ends.get(i - 1)).as("a held job starts promptly once a slot frees").isLessThan(5_000);
+            }
+        }
+    }
+
+    @Test
+    void aRedisRestartInTheMiddleOfAJobLosesNothing() throws Exception {
+        start();
+        String id = h.submit("@fake lines=5 sleep=3s");
+        awaitLine(id, "[fake] sleeping 3s");
+
+        redis.restart();
+        Map<String, String> job = h.awaitEnd(runner.output(), id);
+
+        assertThat(job).containsEntry("status", "success");
+        assertThat(h.lines(runner.output(), id)).containsSubsequence("[fake] line 1 of 5", "[fake] line 5 of 5", "[fake] sleeping 3s", "[fake] done")
+                .contains("Pushed " + JobIds.branch(id));
+    }
+
     private boolean lastEntryDelivered() {
         String last = redis.redis().xrevrange(JobQueue.STREAM, io.lettuce.core.Range.create("-", "+"), io.lettuce.core.Limit.from(1)).get(0).getId();
         List<Object> groups = redis.redis().xinfoGroups(JobQueue.STREAM);

@@ -1,0 +1,116 @@
+package io.repobox.runner.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.repobox.output.redis.testing.TestRedis;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import io.repobox.agent.process.ProcessEnvironment;
+import io.repobox.agent.process.ProcessExecution;
+import io.repobox.agent.process.ProcessResult;
+import io.repobox.agent.process.ProcessRunner;
+import io.repobox.agent.process.ProcessSpec;
+import io.repobox.agent.testing.RecordingHandler;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** submit, status, logs, cancel and doctor against a real Redis, with a serve runner taking the jobs. */
+class ClientCommandsIT {
+
+    static TestRedis redis;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = TestRedis.startPersistent();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    record Result(int code, String out, String err) {
+    }
+
+    private Result cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = RunnerCli.commandLine(env());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return new Result(cli.execute(args), out.toString(), err.toString());
+    }
+
+    private Map<String, String> env() {
+        return new HashMap<>(Map.of("PATH", System.getenv("PATH"), "REDIS_URL", redis.url(), "AI_ENABLED", "false",
+                "TEMP_DIR", dir.resolve("work").toString(), "ALLOW_LOCAL_REPOS", "true", "AI_GRACE_PERIOD", "1s"));
+    }
+
+    @Test
+    void submitStatusLogsAndCancelWorkAsTheWebAppWould() throws Exception {
+        Path remote = dir.resolve("remote.git");
+        assertThat(new ProcessBuilder("git", "init", "-q", "--bare", remote.toString()).start().waitFor()).isZero();
+
+        // No runner yet: a submitted job waits, and cancelling it means it never starts.
+        Result pending = cli("submit", "--repo", remote.toString(), "never runs");
+        String pendingId = pending.out().trim();
+        assertThat(cli("cancel", pendingId).out()).isEqualTo("Job " + pendingId + " was pending and is cancelled; it will not start.\n");
+        assertThat(cli("status", pendingId).out()).contains("status: cancelled\n", "error_message: Cancelled before it started\n")
+                .doesNotContain("never runs");
+
+        // serve, as an operator runs it (the jar, a process of its own), takes the next job.
+        RecordingHandler serveOutput = new RecordingHandler();
+        Map<String, String> serveEnv = ProcessEnvironment.inherited();
+        serveEnv.putAll(env());
+        ProcessExecution serve = ProcessRunner.start(ProcessSpec.builder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", Path.of("target", "runner-app.jar").toAbsolutePath().toString(), "serve", "--runner-id", "client-it")
+                .environment(serveEnv).workingDirectory(dir).build(), serveOutput);
+        serveOutput.awaitLine(l -> l.text().contains("serving jobs from"));
+        try {
+            Result followed = cli("submit", "--follow", "--repo", remote.toString(), "@fake exit-code=3");
+            assertThat(followed.code()).as(followed.err()).isEqualTo(ExitCodes.AGENT_FAILED);
+            String id = followed.out().lines().findFirst().orElseThrow();
+            assertThat(followed.out()).contains("[fake] done");
+            assertThat(followed.err()).contains("failed: Agent exited with code 3");
+
+            Result logs = cli("logs", id);
+            assertThat(logs.code()).isZero();
+            assertThat(logs.out()).contains("[fake] line 1 of 3");
+            assertThat(logs.err()).contains("[runner] Cloning " + remote);
+            assertThat(cli("logs", "--follow", id).code()).isEqualTo(ExitCodes.AGENT_FAILED);
+            assertThat(cli("cancel", id).out()).isEqualTo("Job " + id + " has already ended (failed); nothing to cancel.\n");
+        } finally {
+            new ProcessBuilder("kill", "-TERM", Long.toString(serve.pid())).start().waitFor();
+        }
+        ProcessResult stopped = serve.await(RecordingHandler.SAFETY_NET).orElseThrow();
+        assertThat(stopped.exitCode()).hasValue(143); // ended by SIGTERM, after its shutdown hook ran
+        assertThat(serveOutput.texts()).anyMatch(t -> t.contains("Runner client-it is shutting down: 0 job(s) running"));
+    }
+
+    @Test
+    void unknownAndHostileJobIdsAreClearErrors() {
+        assertThat(cli("status", "no-such-job")).isEqualTo(new Result(ExitCodes.USAGE, "", "error: job no-such-job does not exist\n"));
+        assertThat(cli("logs", "../../etc/passwd").err()).isEqualTo("error: job id '../../etc/passwd' is not a valid job id\n");
+        assertThat(cli("cancel", "nope").err()).isEqualTo("error: job nope does not exist\n");
+    }
+
+    @Test
+    void doctorSaysWhatIsFineAndWhatToFix() {
+        Result ok = cli("doctor");
+        assertThat(ok.code()).as(ok.out()).isZero();
+        assertThat(ok.out()).contains("ok    Redis at " + redis.url(), "ok    git version", "ok    agent 'fake'", "ok    TEMP_DIR");
+
+        Result bad = cli("doctor", "--redis-url", "redis://127.0.0.1:1", "--set", "AI_ENABLED=true", "--cli-path", "no-such-claude");
+        assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(bad.out()).contains("FIX   Redis: cannot connect to Redis at redis://127.0.0.1:1", "FIX   agent 'claude': 'no-such-claude' not found on PATH");
+    }
+}

@@ -56,8 +56,9 @@ final class JobConsole {
         String status = job.getOrDefault("status", "?");
         String message = job.getOrDefault("error_message", "");
         if (JobStatus.SUCCESS.equals(status)) {
-            return "Job " + job.get("id") + " succeeded" + (job.getOrDefault("branch", "").isEmpty() ? "" : " on branch " + job.get("branch"))
-                    + " (+" + job.getOrDefault("lines_added", "0") + " −" + job.getOrDefault("lines_removed", "0") + ")";
+            return job.getOrDefault("branch", "").isEmpty() ? "Job " + job.get("id") + " succeeded; the agent changed nothing"
+                    : "Job " + job.get("id") + " succeeded on branch " + job.get("branch") + " (+" + job.getOrDefault("lines_added", "0")
+                    + " −" + job.getOrDefault("lines_removed", "0") + ")";
         }
         return "Job " + job.get("id") + " " + status + (message.isEmpty() ? "" : ": " + message);
     }

@@ -129,12 +129,11 @@ public final class JobExecutor {
             }
             clone.addAll(List.of("--", url.url(), repo.toString()));
             gitStep(git, workspace, deadline, control, step, null, true, clone.toArray(String[]::new));
-            Git.Result head = git.run(repo, remaining(deadline, GIT_STEP_TIMEOUT), control::runningProcess, null, false, "rev-parse", "--verify", "-q", "HEAD");
-            String base = head.ok() && !head.stdout().isEmpty() ? head.stdout().get(0) : null;
+            // The clone's default branch is the base the changes are measured against; an empty repository has none.
+            String base = Files.exists(repo.resolve(".git/refs/remotes/origin/HEAD")) ? "refs/remotes/origin/HEAD" : EMPTY_TREE;
             gitStep(git, repo, deadline, control, step, null, false, "checkout", "-q", "-b", branch);
             Files.copy(repo.resolve(".git/config"), privateDir.resolve("config"), StandardCopyOption.REPLACE_EXISTING);
-            out.runner("Working on new branch " + branch + (base == null ? " (the repository is empty)" : " from " + base.substring(0, 12)));
-            fields.put("branch", branch);
+            out.runner("Working on new branch " + branch + (base.equals(EMPTY_TREE) ? " (the repository is empty)" : ""));
 
             if (environment.get().hook().isPresent()) {
                 step = "running the pre-run hook";
@@ -154,34 +153,32 @@ public final class JobExecutor {
             // The agent may have rewritten .git/config (remotes, URL rewrites, helpers): put back ours.
             Files.copy(privateDir.resolve("config"), repo.resolve(".git/config"), StandardCopyOption.REPLACE_EXISTING);
             gitStep(git, repo, deadline, control, step, null, false, "add", "-A");
-            Git.Result staged = git.run(repo, remaining(deadline, GIT_STEP_TIMEOUT), control::runningProcess, null, false,
-                    "diff", "--cached", "--quiet");
-            if (staged.process().exitCode().orElse(0) == 1) {
-                gitStep(git, repo, deadline, control, step, commitMessage(jobId, job.getOrDefault("prompt", "")), false,
-                        "commit", "-q", "--no-verify", "-F", "-");
+            Git.Result commit = git.run(repo, remaining(deadline, GIT_STEP_TIMEOUT), control::runningProcess,
+                    commitMessage(jobId, job.getOrDefault("prompt", "")), false, "commit", "-q", "--no-verify", "-F", "-");
+            if (!commit.ok() && !String.join("\n", commit.stdout()).contains("nothing to commit")) {
+                throw new StepFailure("internal", "Committing the changes failed: " + commit.process().describe("git commit"));
             }
-            Git.Result after = git.run(repo, remaining(deadline, GIT_STEP_TIMEOUT), control::runningProcess, null, false, "rev-parse", "--verify", "-q", "HEAD");
-            String tip = after.ok() && !after.stdout().isEmpty() ? after.stdout().get(0) : null;
-            if (tip == null || tip.equals(base)) {
-                fields.put("lines_added", "0");
-                fields.put("lines_removed", "0");
+            // What differs from the base, whoever committed it (the agent may have made commits itself). An empty
+            // repository where nothing was committed has no HEAD at all.
+            Git.Result numstat = !commit.ok() && base.equals(EMPTY_TREE) ? new Git.Result(commit.process(), List.of())
+                    : gitStep(git, repo, deadline, control, step, null, false, "diff", "--numstat", base, "HEAD");
+            long added = 0;
+            long removed = 0;
+            int files = 0;
+            for (String line : numstat.stdout()) {
+                String[] cols = line.split("\t");
+                if (cols.length >= 3) {
+                    files++;
+                    added += cols[0].equals("-") ? 0 : Long.parseLong(cols[0]);
+                    removed += cols[1].equals("-") ? 0 : Long.parseLong(cols[1]);
+                }
+            }
+            fields.put("lines_added", Long.toString(added));
+            fields.put("lines_removed", Long.toString(removed));
+            if (files == 0) {
                 out.runner("The agent changed nothing: no commit, no push");
                 outcome = new Outcome(JobStatus.SUCCESS, "", "");
             } else {
-                Git.Result numstat = gitStep(git, repo, deadline, control, step, null, false, "diff", "--numstat", base == null ? EMPTY_TREE : base, tip);
-                long added = 0;
-                long removed = 0;
-                int files = 0;
-                for (String line : numstat.stdout()) {
-                    String[] cols = line.split("\t");
-                    if (cols.length >= 3) {
-                        files++;
-                        added += cols[0].equals("-") ? 0 : Long.parseLong(cols[0]);
-                        removed += cols[1].equals("-") ? 0 : Long.parseLong(cols[1]);
-                    }
-                }
-                fields.put("lines_added", Long.toString(added));
-                fields.put("lines_removed", Long.toString(removed));
                 out.runner("Committed " + files + (files == 1 ? " file" : " files") + " (+" + added + " −" + removed + ")");
 
                 step = "pushing the branch";
@@ -189,6 +186,7 @@ public final class JobExecutor {
                 gitStep(git, repo, deadline, control, step, null, true, "push", "--no-verify", "--porcelain", "--", url.url(),
                         "HEAD:refs/heads/" + branch);
                 out.runner("Pushed " + branch);
+                fields.put("branch", branch); // only a branch that exists is recorded
                 outcome = new Outcome(JobStatus.SUCCESS, "", "");
             }
         } catch (StepFailure e) {

@@ -90,7 +90,8 @@ class RunnerServiceIT {
 
         Map<String, String> job = h.awaitEnd(runner.output(), id);
 
-        assertThat(job).containsEntry("status", "success").containsEntry("lines_added", "0").containsEntry("lines_removed", "0");
+        assertThat(job).containsEntry("status", "success").containsEntry("lines_added", "0").containsEntry("lines_removed", "0")
+                .containsEntry("branch", "");
         assertThat(h.remoteFiles(JobIds.branch(id))).isEmpty();
         assertThat(h.lines(runner.output(), id)).contains("The agent changed nothing: no commit, no push");
     }

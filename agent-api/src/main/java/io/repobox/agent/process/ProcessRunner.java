@@ -34,6 +34,16 @@ public final class ProcessRunner {
         return RunningProcess.start(spec, handler);
     }
 
+    /**
+     * Stops every process of this user whose environment holds {@code name=value} (SIGTERM, then
+     * SIGKILL after {@code grace}) and returns how many there were. For processes whose parent is gone
+     * (a runner that was killed): tag them through their environment when starting them, and sweep
+     * by the tag later. Linux only (reads /proc); elsewhere it finds nothing.
+     */
+    public static int stopProcessesWithEnvironment(String name, String value, java.time.Duration grace) {
+        return new io.repobox.agent.process.internal.ProcessTree(null, name, value).stop(grace);
+    }
+
     /** Runs {@code spec} to its end. */
     public static ProcessResult run(ProcessSpec spec, LineHandler handler) throws InterruptedException {
         return start(spec, handler).await();

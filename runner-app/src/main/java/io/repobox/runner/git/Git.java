@@ -49,7 +49,7 @@ public final class Git {
     private final Duration gracePeriod;
 
     public Git(Path privateDir, GitCredentials credentials, boolean allowLocal, SecretMasker masker, OutputSink sink,
-               Duration gracePeriod) {
+               Duration gracePeriod, Map<String, String> tags) {
         this.masker = masker;
         this.sink = sink;
         this.gracePeriod = gracePeriod;
@@ -61,6 +61,7 @@ public final class Git {
         env.put("GIT_COMMITTER_NAME", "repobox runner");
         env.put("GIT_COMMITTER_EMAIL", "runner@repobox.invalid");
         env.put("LC_ALL", "C");
+        env.putAll(tags);
         if (credentials != null) {
             env.put("GIT_ASKPASS", askpass(privateDir).toString());
             env.put("REPOBOX_GIT_USERNAME", credentials.username());

@@ -48,6 +48,12 @@ public final class JobExecutor {
 
     private static final Logger log = LoggerFactory.getLogger(JobExecutor.class);
     private static final String EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
+    /**
+     * Every process of a job carries this variable with the job id, so that the processes of a runner
+     * that was killed can be found and stopped by whoever recovers the job on the same host.
+     */
+    public static final String JOB_TAG = "REPOBOX_JOB_ID";
     private static final Duration GIT_STEP_TIMEOUT = Duration.ofMinutes(10);
 
     /** Everything the executor needs from the runner. */
@@ -118,7 +124,7 @@ public final class JobExecutor {
             MaskingSink out = new MaskingSink(sink, masker);
             Path privateDir = prepareWorkspace(workspace);
             Path repo = workspace.resolve("repo");
-            Git git = new Git(privateDir, credentials, settings.allowLocalRepos(), masker, out, settings.gracePeriod());
+            Git git = new Git(privateDir, credentials, settings.allowLocalRepos(), masker, out, settings.gracePeriod(), Map.of(JOB_TAG, jobId));
             String branch = JobIds.branch(jobId);
 
             step = "cloning the repository";
@@ -137,7 +143,7 @@ public final class JobExecutor {
 
             if (environment.get().hook().isPresent()) {
                 step = "running the pre-run hook";
-                runHook(environment.get(), repo, deadline, control, masker, out);
+                runHook(jobId, environment.get(), repo, deadline, control, masker, out);
             }
 
             step = "running the agent";
@@ -282,13 +288,15 @@ public final class JobExecutor {
         return r;
     }
 
-    private void runHook(Environments.Environment env, Path repo, long deadline, JobControl control, SecretMasker masker,
+    private void runHook(String jobId, Environments.Environment env, Path repo, long deadline, JobControl control, SecretMasker masker,
                          MaskingSink out) throws StepFailure, InterruptedException {
         Environments.Hook hook = env.hook().orElseThrow();
         String subject = "pre-run hook for environment '" + env.name() + "'";
         out.runner("Running the " + subject);
+        Map<String, String> variables = ProcessEnvironment.inherited();
+        variables.put(JOB_TAG, jobId);
         ProcessSpec spec = ProcessSpec.builder(hook.command()).name(subject).workingDirectory(repo)
-                .environment(ProcessEnvironment.inherited()).timeout(remaining(deadline, hook.timeout()))
+                .environment(variables).timeout(remaining(deadline, hook.timeout()))
                 .gracePeriod(settings.gracePeriod()).masker(masker).build();
         ProcessExecution execution = ProcessRunner.start(spec, (stream, text, ts) -> out.accept(new OutputLine(ts, stream, OutputLine.Source.RUNNER, text)));
         control.runningProcess(execution);
@@ -307,7 +315,7 @@ public final class JobExecutor {
         }
         sink.accept(OutputLine.runner("Running agent '" + settings.agentName() + "' (timeout " + Durations.format(timeout) + ")"));
         AgentRequest request = AgentRequest.builder(jobId, repo).prompt(job.getOrDefault("prompt", "")).environmentName(environment)
-                .timeout(timeout).secrets(secrets).build();
+                .timeout(timeout).secrets(secrets).environment(JOB_TAG, jobId).build();
         AgentExecution execution = agent.start(request, sink);
         control.running(execution::cancel);
         return execution.await();

@@ -225,12 +225,15 @@ public final class RunnerService implements AutoCloseable {
     /** A running job whose entry reached us: its runner stopped (no lease), or it is alive (leave it). */
     private void recoverOrLeave(JobQueue.Entry entry, String jobId, Map<String, String> job) {
         String owner = commands.sync().get(leaseKey(jobId));
-        if (owner != null) {
+        if (owner != null && !owner.equals(settings.runnerId())) {
             return; // its runner is alive and keeps it
         }
+        // No lease, or ours from before a restart (we are not running it): its runner is gone.
         String runner = job.getOrDefault("runner_id", "(unknown)");
         String message = "Runner " + runner + " stopped while running this job";
-        log.warn("Job {}: {}; marking it failed", jobId, message);
+        // Its processes may have outlived it on this host: stop them before anyone touches the job again.
+        int stopped = io.repobox.agent.process.ProcessRunner.stopProcessesWithEnvironment(JobExecutor.JOB_TAG, jobId, Duration.ofSeconds(5));
+        log.warn("Job {}: {}; marking it failed{}", jobId, message, stopped > 0 ? " (stopped " + stopped + " of its processes left on this host)" : "");
         store.finish(jobId, Map.of("status", JobStatus.FAILED, "finished_at", Long.toString(System.currentTimeMillis()),
                 "failure_kind", "internal", "error_message", message));
         try {

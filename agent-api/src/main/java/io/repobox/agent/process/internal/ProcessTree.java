@@ -44,8 +44,13 @@ public final class ProcessTree {
     private final byte[] marker;
 
     public ProcessTree(ProcessHandle root, String markerValue) {
+        this(root, MARKER_VARIABLE, markerValue);
+    }
+
+    /** The processes whose environment holds {@code name=value}, and the descendants of {@code root} (may be null). */
+    public ProcessTree(ProcessHandle root, String name, String value) {
         this.root = root;
-        this.marker = (MARKER_VARIABLE + "=" + markerValue).getBytes(StandardCharsets.UTF_8);
+        this.marker = (name + "=" + value).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Whether processes can be found by their marker here (Linux). */
@@ -56,10 +61,12 @@ public final class ProcessTree {
     /** The processes of the tree that are still alive (zombies count as gone). */
     public List<ProcessHandle> alive() {
         Map<Long, ProcessHandle> found = new LinkedHashMap<>();
-        if (isAlive(root)) {
-            found.put(root.pid(), root);
+        if (root != null) {
+            if (isAlive(root)) {
+                found.put(root.pid(), root);
+            }
+            root.descendants().filter(ProcessTree::isAlive).forEach(p -> found.put(p.pid(), p));
         }
-        root.descendants().filter(ProcessTree::isAlive).forEach(p -> found.put(p.pid(), p));
         if (HAVE_PROC) {
             for (ProcessHandle p : markedProcesses()) {
                 found.putIfAbsent(p.pid(), p);

@@ -23,8 +23,8 @@ import java.util.function.Consumer;
  * Runs git for one job, through the process core, streaming its output as runner lines.
  *
  * <p>The token is handed over by a {@code GIT_ASKPASS} helper that lives in the job's private
- * directory, outside the repository, and reads it from git's own environment: never argv, never
- * {@code .git/config}, never the agent's environment. Only the transports of
+ * directory, outside the repository, and reads it from git's own environment, for clone and push
+ * only: never argv, never {@code .git/config}, never the agent's environment. Only the transports of
  * {@link RepositoryUrls#allowedProtocols} are allowed (GIT_ALLOW_PROTOCOL), prompts are off, and
  * hooks never run ({@code core.hooksPath=/dev/null}): after the agent, the repository is not
  * trusted.
@@ -43,7 +43,10 @@ public final class Git {
         void started(ProcessExecution execution);
     }
 
+    /** For every git command. */
     private final Map<String, String> environment;
+    /** For clone and push only: with the credential helper and the token. */
+    private final Map<String, String> credentialEnvironment;
     private final SecretMasker masker;
     private final OutputSink sink;
     private final Duration gracePeriod;
@@ -62,12 +65,13 @@ public final class Git {
         env.put("GIT_COMMITTER_EMAIL", "runner@repobox.invalid");
         env.put("LC_ALL", "C");
         env.putAll(tags);
+        this.environment = Map.copyOf(env);
         if (credentials != null) {
             env.put("GIT_ASKPASS", askpass(privateDir).toString());
             env.put("REPOBOX_GIT_USERNAME", credentials.username());
             env.put("REPOBOX_GIT_PASSWORD", credentials.token());
         }
-        this.environment = Map.copyOf(env);
+        this.credentialEnvironment = Map.copyOf(env);
     }
 
     private static Path askpass(Path dir) {
@@ -103,7 +107,9 @@ public final class Git {
                 stdout.add(line);
             }
         };
-        ProcessSpec spec = ProcessSpec.builder(command).name("git " + args[0]).workingDirectory(dir).environment(environment)
+        boolean remote = args[0].equals("clone") || args[0].equals("push"); // the only steps that need the token
+        ProcessSpec spec = ProcessSpec.builder(command).name("git " + args[0]).workingDirectory(dir)
+                .environment(remote ? credentialEnvironment : environment)
                 .stdin(stdin == null ? "" : stdin).timeout(timeout).gracePeriod(gracePeriod).masker(masker).build();
         ProcessExecution execution = ProcessRunner.start(spec, (stream, text, ts) -> {
             if (stream == OutputLine.Stream.STDOUT) {

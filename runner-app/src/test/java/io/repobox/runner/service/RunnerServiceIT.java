@@ -281,6 +281,35 @@ class RunnerServiceIT {
     }
 
     @Test
+    void aJobLongerThanTheReclaimThresholdIsNotTakenOverByAnotherLiveRunner() throws Exception {
+        start(); // RECLAIM_IDLE is 2s in the harness
+        try (Runner other = h.start(h.env())) {
+            String id = h.submit("@fake sleep=6s");
+
+            Map<String, String> job = h.awaitEnd(runner.output(), id);
+
+            assertThat(job).containsEntry("status", "success");
+            assertThat(h.lines(runner.output(), id)).filteredOn(l -> l.startsWith("[fake] dry run of job")).hasSize(1);
+            assertThat(h.pendingEntries()).isZero();
+        }
+    }
+
+    @Test
+    void shuttingDownStopsARunningJobWithAClearStatus() throws Exception {
+        start(); // SHUTDOWN_GRACE is 1s in the harness
+        String id = h.submit("@fake sleep=1h");
+        awaitLine(id, "[fake] sleeping 3600s");
+
+        runner.close();
+        runner = null;
+
+        Map<String, String> job = redis.redis().hgetall("job:" + id);
+        assertThat(job).containsEntry("status", "cancelled").containsEntry("failure_kind", "cancelled");
+        assertThat(job.get("error_message")).matches("Runner runner-\\w+ was shut down while running the agent; the job was stopped");
+        assertThat(h.pendingEntries()).isZero();
+    }
+
+    @Test
     void aRedisRestartInTheMiddleOfAJobLosesNothing() throws Exception {
         start();
         String id = h.submit("@fake lines=5 sleep=3s");

@@ -2,7 +2,6 @@ package io.repobox.runner.cli;
 
 import io.repobox.runner.config.ConfigurationException;
 import io.repobox.runner.config.RunnerConfig;
-import io.repobox.runner.job.JobIds;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,10 +34,8 @@ final class LogsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RunnerConfig config = options.apply(parent.environment());
-        if (!JobIds.isValid(jobId)) {
-            throw new ConfigurationException("job id " + JobIds.quote(jobId) + " is not a valid job id");
-        }
-        try (RedisSession session = new RedisSession(config.redisUrl() != null ? config.redisUrl() : RedisSession.DEFAULT_URL)) {
+        RedisSession.checkJobId(jobId);
+        try (RedisSession session = RedisSession.open(config)) {
             Map<String, String> job = session.store.load(jobId)
                     .orElseThrow(() -> new ConfigurationException("job " + jobId + " does not exist"));
             JobConsole.print(session.output, jobId, follow, spec.commandLine().getOut(), spec.commandLine().getErr());

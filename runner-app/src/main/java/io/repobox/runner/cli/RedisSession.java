@@ -21,6 +21,19 @@ final class RedisSession implements AutoCloseable {
     final JobQueue queue;
     final RedisOutput output;
 
+    /** A session on the configuration's REDIS_URL, or the default one. */
+    static RedisSession open(io.repobox.runner.config.RunnerConfig config) {
+        return new RedisSession(config.redisUrl() != null ? config.redisUrl() : DEFAULT_URL);
+    }
+
+    /** @throws io.repobox.runner.config.ConfigurationException if {@code jobId} cannot be a job id */
+    static String checkJobId(String jobId) {
+        if (!io.repobox.runner.job.JobIds.isValid(jobId)) {
+            throw new io.repobox.runner.config.ConfigurationException("job id " + io.repobox.runner.job.JobIds.quote(jobId) + " is not a valid job id");
+        }
+        return jobId;
+    }
+
     RedisSession(String url) {
         this.output = RedisOutput.connect(RedisOutputOptions.builder(url).build()); // names the server if unreachable
         this.connector = RedisConnector.create(url, Duration.ofSeconds(10));

@@ -52,7 +52,7 @@ final class SubmitCommand implements Callable<Integer> {
         RunnerConfig config = options.apply(parent.environment());
         String text = RunCommand.Prompts.read(prompt, promptFile);
         PrintWriter out = spec.commandLine().getOut();
-        try (RedisSession session = new RedisSession(config.redisUrl() != null ? config.redisUrl() : RedisSession.DEFAULT_URL)) {
+        try (RedisSession session = RedisSession.open(config)) {
             String id = session.submit(repo, text, environment, user, providerId);
             out.println(id);
             out.flush();

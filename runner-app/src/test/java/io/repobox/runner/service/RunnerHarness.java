@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Real Redis, a bare git repository as the remote, and runners built from environment maps. */
+/** Real Redis (or none, when each env() names its own), a bare git repository as the remote, runners built from environment maps. */
 final class RunnerHarness {
 
     static final Duration SAFETY_NET = Duration.ofSeconds(90);
@@ -53,7 +53,7 @@ final class RunnerHarness {
     }
 
     Map<String, String> env(String... kv) {
-        Map<String, String> env = new HashMap<>(Map.of("PATH", System.getenv("PATH"), "REDIS_URL", redis.url(),
+        Map<String, String> env = new HashMap<>(Map.of("PATH", System.getenv("PATH"), "REDIS_URL", redis == null ? "" : redis.url(),
                 "RUNNER_ID", "runner-" + UUID.randomUUID().toString().substring(0, 8), "TEMP_DIR", work.toString(),
                 "AI_ENABLED", "false", "AI_GRACE_PERIOD", "1s", "ALLOW_LOCAL_REPOS", "true", "SHUTDOWN_GRACE", "1s",
                 "RECLAIM_IDLE", "2s"));

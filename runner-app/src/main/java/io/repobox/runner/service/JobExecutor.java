@@ -89,6 +89,11 @@ public final class JobExecutor {
         this.environments = environments;
     }
 
+    /** Removes a job's workspace (after its runner died on this host). */
+    public void removeWorkspace(String jobId) {
+        delete(settings.tempDir().resolve(jobId));
+    }
+
     /** The provider the jobs run with. */
     public String agentName() {
         return settings.agentName();
@@ -216,7 +221,7 @@ public final class JobExecutor {
         fields.put("finished_at", Long.toString(System.currentTimeMillis()));
         fields.put("error_message", SecretMasker.of(secrets).mask(outcome.message()));
         fields.put("failure_kind", outcome.failureKind());
-        store.finish(jobId, fields);
+        RedisRetry.call("writing the final status of job " + jobId, () -> store.finish(jobId, fields));
         if (settings.cleanup()) {
             delete(workspace);
         }

@@ -162,6 +162,9 @@ public final class RunnerService implements AutoCloseable {
             return;
         }
         if (!JobStatus.PENDING.equals(status)) {
+            if (JobStatus.isTerminal(status) && job.containsKey("started_at")) {
+                completeEnded(jobId, status); // its runner may have died between the final status and the end marker
+            }
             log.info("Job {} is {}, not pending; acknowledged and not run again", jobId, status);
             queue.ack(entry.id());
             return;
@@ -188,11 +191,13 @@ public final class RunnerService implements AutoCloseable {
     }
 
     private void run(JobQueue.Entry entry, String jobId, Map<String, String> job, String userId, JobControl control) {
+        boolean finished = false;
         try {
             Map<String, String> record = new java.util.HashMap<>(entry.fields());
             record.putAll(job); // the hash is the source of truth; the entry's fields are a fallback
-            RedisOutputSink sink = output.openSink(jobId);
+            RedisOutputSink sink = RedisRetry.call("opening the output of job " + jobId, () -> output.openSink(jobId));
             JobExecutor.Outcome outcome = executor.execute(jobId, record, sink, control);
+            finished = true; // the final status is written (execute retries it while Redis is away)
             try {
                 sink.end(outcome.status());
                 sink.close();
@@ -204,13 +209,23 @@ public final class RunnerService implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.error("Job {} could not be run", jobId, e);
-            store.finish(jobId, Map.of("status", JobStatus.FAILED, "finished_at", Long.toString(System.currentTimeMillis()),
-                    "failure_kind", "internal", "error_message", "Internal error of runner " + settings.runnerId() + ": " + rootMessage(e)));
+            try {
+                RedisRetry.run("writing the final status of job " + jobId, () -> store.finish(jobId, Map.of("status", JobStatus.FAILED,
+                        "finished_at", Long.toString(System.currentTimeMillis()), "failure_kind", "internal",
+                        "error_message", "Internal error of runner " + settings.runnerId() + ": " + rootMessage(e))));
+                writeEnd(jobId, null, JobStatus.FAILED);
+                finished = true;
+            } catch (RuntimeException again) {
+                log.error("Job {}: its final status could not be written; its queue entry stays pending for recovery", jobId);
+            }
         } finally {
             try {
                 slots.release(userId, jobId);
-                commands.sync().del(leaseKey(jobId));
-                queue.ack(entry.id());
+                if (finished) {
+                    // Only a job with its final status is acknowledged; otherwise recovery finds it.
+                    commands.sync().del(leaseKey(jobId));
+                    queue.ack(entry.id());
+                }
             } catch (RuntimeException e) {
                 log.warn("Job {}: cleaning up its claim failed ({}); it will be recovered", jobId, rootMessage(e));
             }
@@ -220,6 +235,34 @@ public final class RunnerService implements AutoCloseable {
                 wakeUp.notifyAll();
             }
         }
+    }
+
+    /** What a runner that died after a job's final status left undone: the end marker and the workspace. */
+    private void completeEnded(String jobId, String status) {
+        executor.removeWorkspace(jobId);
+        List<io.lettuce.core.StreamMessage<String, String>> last = commands.sync().xrevrange(RedisOutput.outputKey(jobId),
+                io.lettuce.core.Range.create("-", "+"), io.lettuce.core.Limit.from(1));
+        if (last.isEmpty() || !"end".equals(last.get(0).getBody().get("type"))) {
+            log.info("Job {} ended {} without its end marker; writing it", jobId, status);
+            writeEnd(jobId, null, status);
+        }
+    }
+
+    /** Writes a runner line (if any) and the end marker, retrying while Redis is away. */
+    private void writeEnd(String jobId, String line, String status) {
+        RedisRetry.run("writing the end of the output of job " + jobId, () -> {
+            RedisOutputSink sink = output.openSink(jobId);
+            try {
+                if (line != null) {
+                    sink.accept(io.repobox.agent.OutputLine.runnerError(line));
+                }
+                sink.end(status);
+                sink.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        });
     }
 
     /** A running job whose entry reached us: its runner stopped (no lease), or it is alive (leave it). */
@@ -234,15 +277,11 @@ public final class RunnerService implements AutoCloseable {
         // Its processes may have outlived it on this host: stop them before anyone touches the job again.
         int stopped = io.repobox.agent.process.ProcessRunner.stopProcessesWithEnvironment(JobExecutor.JOB_TAG, jobId, Duration.ofSeconds(5));
         log.warn("Job {}: {}; marking it failed{}", jobId, message, stopped > 0 ? " (stopped " + stopped + " of its processes left on this host)" : "");
-        store.finish(jobId, Map.of("status", JobStatus.FAILED, "finished_at", Long.toString(System.currentTimeMillis()),
-                "failure_kind", "internal", "error_message", message));
+        executor.removeWorkspace(jobId); // a runner that died on this host left it
+        RedisRetry.run("writing the final status of job " + jobId, () -> store.finish(jobId, Map.of("status", JobStatus.FAILED,
+                "finished_at", Long.toString(System.currentTimeMillis()), "failure_kind", "internal", "error_message", message)));
         try {
-            RedisOutputSink sink = output.openSink(jobId);
-            sink.accept(io.repobox.agent.OutputLine.runnerError(message));
-            sink.end(JobStatus.FAILED);
-            sink.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            writeEnd(jobId, message, JobStatus.FAILED);
         } catch (RuntimeException e) {
             log.warn("Job {}: its end marker could not be written: {}", jobId, e.getMessage());
         }

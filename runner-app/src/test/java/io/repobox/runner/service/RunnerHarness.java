@@ -126,6 +126,17 @@ final class RunnerHarness {
         return sync().xpending(JobQueue.STREAM, JobQueue.GROUP).getCount();
     }
 
+    /** Waits until no queue entry is pending: a job's entry is acknowledged just after its end marker. */
+    void awaitNoPendingEntries() {
+        long deadline = System.nanoTime() + SAFETY_NET.toNanos();
+        while (pendingEntries() != 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(pendingEntries() + " queue entries are still pending");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
     static void git(Path dir, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("git"));
         command.addAll(List.of(args));

@@ -51,7 +51,7 @@ class RunnerRecoveryIT {
 
                 assertThat(job).containsEntry("status", "failed").containsEntry("error_message", "Runner runner-a stopped while running this job");
                 assertThat(TestProcesses.liveProcessesWithEnvironment(marker)).isEmpty();
-                assertThat(h.pendingEntries()).isZero();
+                h.awaitNoPendingEntries();
             }
         }
     }

@@ -79,7 +79,7 @@ class RunnerServiceIT {
         assertThat(out).filteredOn(e -> e.source().equals("runner")).extracting(OutputEntry::line)
                 .anyMatch(l -> l.startsWith("Cloning ")).contains("Pushed " + JobIds.branch(id));
         assertThat(out).filteredOn(e -> e.source().equals("agent")).extracting(OutputEntry::line).contains("[fake] done");
-        assertThat(h.pendingEntries()).isZero();
+        h.awaitNoPendingEntries();
         assertThat(h.work.resolve(id)).doesNotExist();
     }
 
@@ -193,7 +193,7 @@ class RunnerServiceIT {
                         + "does not allow; use an https:// or ssh URL");
         assertThat(h.awaitEnd(runner.output(), creds).get("error_message"))
                 .isEqualTo("The git token cannot be decrypted: ENCRYPTION_KEY is not set; it is needed to decrypt git tokens");
-        waitUntil(() -> h.pendingEntries() == 0);
+        h.awaitNoPendingEntries();
         assertThat(redis.redis().hgetall("job:" + done)).containsEntry("status", "success").doesNotContainKey("started_at");
         assertThat(redis.redis().exists("job:no-such-job:output")).isZero();
     }
@@ -254,7 +254,7 @@ class RunnerServiceIT {
         Map<String, String> job = h.awaitEnd(runner.output(), id);
 
         assertThat(job).containsEntry("status", "failed").containsEntry("error_message", "Runner runner-gone stopped while running this job");
-        waitUntil(() -> h.pendingEntries() == 0);
+        h.awaitNoPendingEntries();
     }
 
     /** Whether the group has been delivered the stream's last entry. */
@@ -290,7 +290,7 @@ class RunnerServiceIT {
 
             assertThat(job).containsEntry("status", "success");
             assertThat(h.lines(runner.output(), id)).filteredOn(l -> l.startsWith("[fake] dry run of job")).hasSize(1);
-            assertThat(h.pendingEntries()).isZero();
+            h.awaitNoPendingEntries();
         }
     }
 
@@ -306,7 +306,7 @@ class RunnerServiceIT {
         Map<String, String> job = redis.redis().hgetall("job:" + id);
         assertThat(job).containsEntry("status", "cancelled").containsEntry("failure_kind", "cancelled");
         assertThat(job.get("error_message")).matches("Runner runner-\\w+ was shut down while running the agent; the job was stopped");
-        assertThat(h.pendingEntries()).isZero();
+        h.awaitNoPendingEntries();
     }
 
     @Test

@@ -121,9 +121,4 @@ public final class RedisOutput implements AutoCloseable {
         }
         return String.valueOf(t.getMessage());
     }
-
-    /** For tests: how long a job's output may wait for Redis. */
-    Duration outageTimeout() {
-        return options.outageTimeout();
-    }
 }

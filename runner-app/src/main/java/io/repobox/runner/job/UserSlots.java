@@ -55,8 +55,4 @@ public final class UserSlots {
         redis.sync().zrem(key(userId), jobId);
     }
 
-    /** Jobs of the user holding a slot now (for tests and the load suite). */
-    public long active(String userId) {
-        return redis.sync().zcount(key(userId), io.lettuce.core.Range.create((double) System.currentTimeMillis(), Double.POSITIVE_INFINITY));
-    }
 }

@@ -86,10 +86,6 @@ public final class RunnerService implements AutoCloseable {
         return store;
     }
 
-    public JobQueue queue() {
-        return queue;
-    }
-
     /** Starts taking jobs. */
     public void start() {
         dispatcher = new Thread(this::dispatchLoop, "repobox-dispatcher");
@@ -417,11 +413,6 @@ public final class RunnerService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** Jobs running now (for tests and status). */
-    public int runningJobs() {
-        return running.size();
     }
 
     @Override

@@ -39,10 +39,6 @@ public final class TestRedis implements AutoCloseable {
         return server.url();
     }
 
-    public EmbeddedRedis server() {
-        return server;
-    }
-
     /** Synchronous commands for assertions and setup (reconnects by itself after a restart). */
     public RedisCommands<String, String> redis() {
         return connection.sync();

@@ -208,18 +208,19 @@ public final class JobExecutor {
         } catch (RuntimeException | IOException e) {
             log.warn("Job {} failed while {}", jobId, step, e);
             outcome = stopped(control, deadline, step).orElse(new Outcome(JobStatus.FAILED, "internal",
-                    "Internal error while " + step + ": " + SecretMasker.of(secrets).mask(String.valueOf(e.getMessage()))));
+                    "Internal error while " + step + ": " + e.getMessage()));
         }
-        if (!outcome.message().isEmpty()) {
+        String message = SecretMasker.of(secrets).mask(outcome.message());
+        if (!message.isEmpty()) {
             try {
-                sink.accept(OutputLine.runnerError(SecretMasker.of(secrets).mask(outcome.message())));
+                sink.accept(OutputLine.runnerError(message));
             } catch (RuntimeException e) {
                 log.warn("Job {}: the failure could not be written to its output: {}", jobId, e.getMessage());
             }
         }
         fields.put("status", outcome.status());
         fields.put("finished_at", Long.toString(System.currentTimeMillis()));
-        fields.put("error_message", SecretMasker.of(secrets).mask(outcome.message()));
+        fields.put("error_message", message);
         fields.put("failure_kind", outcome.failureKind());
         RedisRetry.call("writing the final status of job " + jobId, () -> store.finish(jobId, fields));
         if (settings.cleanup()) {

@@ -172,7 +172,7 @@ public final class RunnerService implements AutoCloseable {
             }
             return;
         }
-        String claimed = store.claim(jobId, settings.runnerId(), executorAgentName(), System.currentTimeMillis());
+        String claimed = store.claim(jobId, settings.runnerId(), executor.agentName(), System.currentTimeMillis());
         if (!"claimed".equals(claimed)) {
             slots.release(userId, jobId);
             queue.ack(entry.id());
@@ -419,10 +419,6 @@ public final class RunnerService implements AutoCloseable {
     public void close() {
         shutdown();
         blocking.close();
-    }
-
-    private String executorAgentName() {
-        return executor.agentName();
     }
 
     static String leaseKey(String jobId) {

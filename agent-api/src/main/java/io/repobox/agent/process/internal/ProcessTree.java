@@ -81,37 +81,46 @@ public final class ProcessTree {
      * number of processes signalled; returns at once with 0 when nothing is alive.
      */
     public int stop(Duration grace) {
+        // An interrupted caller still gets a stopped tree, only without the grace period; the
+        // interrupt is kept for it. (Sleeping with the flag set would return at once and spin.)
+        boolean interrupted = Thread.interrupted();
         Set<Long> signalled = new HashSet<>();
         long deadline = System.nanoTime() + grace.toNanos();
-        while (true) {
-            List<ProcessHandle> alive = alive();
-            if (alive.isEmpty()) {
-                return signalled.size();
-            }
-            for (ProcessHandle p : alive) {
-                if (signalled.add(p.pid())) {
-                    p.destroy();
+        try {
+            while (true) {
+                List<ProcessHandle> alive = alive();
+                if (alive.isEmpty()) {
+                    return signalled.size();
                 }
+                for (ProcessHandle p : alive) {
+                    if (signalled.add(p.pid())) {
+                        p.destroy();
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || interrupted) {
+                    break;
+                }
+                interrupted = pause(Math.min(left, TimeUnit.MILLISECONDS.toNanos(20)));
             }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
+            for (int round = 0; round < KILL_ROUNDS; round++) {
+                List<ProcessHandle> alive = alive();
+                if (alive.isEmpty()) {
+                    return signalled.size();
+                }
+                for (ProcessHandle p : alive) {
+                    signalled.add(p.pid());
+                    p.destroyForcibly();
+                }
+                interrupted |= pause(TimeUnit.MILLISECONDS.toNanos(10));
             }
-            pause(Math.min(left, TimeUnit.MILLISECONDS.toNanos(20)));
+            log.warn("Processes {} survived SIGKILL; they may be in uninterruptible sleep", alive().stream().map(ProcessHandle::pid).toList());
+            return signalled.size();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-        for (int round = 0; round < KILL_ROUNDS; round++) {
-            List<ProcessHandle> alive = alive();
-            if (alive.isEmpty()) {
-                return signalled.size();
-            }
-            for (ProcessHandle p : alive) {
-                signalled.add(p.pid());
-                p.destroyForcibly();
-            }
-            pause(TimeUnit.MILLISECONDS.toNanos(10));
-        }
-        log.warn("Processes {} survived SIGKILL; they may be in uninterruptible sleep", alive().stream().map(ProcessHandle::pid).toList());
-        return signalled.size();
     }
 
     private List<ProcessHandle> markedProcesses() {
@@ -182,11 +191,13 @@ public final class ProcessTree {
         }
     }
 
-    private static void pause(long nanos) {
+    /** Sleeps; returns true if interrupted (the flag is left clear, the caller keeps track). */
+    private static boolean pause(long nanos) {
         try {
             TimeUnit.NANOSECONDS.sleep(nanos);
+            return false;
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return true;
         }
     }
 }

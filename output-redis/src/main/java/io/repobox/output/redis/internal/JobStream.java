@@ -37,8 +37,7 @@ public final class JobStream {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
-    private long pendingBytes; // queued + in flight
-    private int inFlight;
+    private long pendingBytes; // queued and in flight
     private long lastMs;
     private long seq;
     private String lastId = "0-0";
@@ -173,7 +172,6 @@ public final class JobStream {
                 Entry e = queue.pollFirst();
                 bytes += e.bytes();
                 out.add(e);
-                inFlight++;
             }
         } finally {
             lock.unlock();
@@ -183,7 +181,6 @@ public final class JobStream {
     void written(Entry e) {
         lock.lock();
         try {
-            inFlight--;
             pendingBytes = Math.max(0, pendingBytes - e.bytes()); // after a failure the budget was reset
             changed.signalAll();
         } finally {

@@ -263,7 +263,7 @@ class RedisOutputIT {
             long seen = -1;
             while (System.nanoTime() < deadline) {
                 long now = accepted.get();
-                if (now == seen && !producer.isDone() && isBlocked(producerThread)) {
+                if (now == seen && !producer.isDone() && isProducerBlocked()) {
                     break;
                 }
                 seen = now;
@@ -294,7 +294,8 @@ class RedisOutputIT {
         redis.redis().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8), commandArgs);
     }
 
-    private static boolean isBlocked(ExecutorService single) {
+    /** Whether the producer thread waits inside the sink (the job's buffer is full). */
+    private static boolean isProducerBlocked() {
         return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("pool-")
                 && (t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING)
                 && List.of(t.getStackTrace()).stream().anyMatch(f -> f.getMethodName().equals("offerLine")));

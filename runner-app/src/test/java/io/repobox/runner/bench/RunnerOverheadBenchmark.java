@@ -5,6 +5,8 @@ import io.repobox.output.redis.OutputCursor;
 import io.repobox.runner.config.RunnerConfig;
 import io.repobox.runner.job.JobQueue;
 import io.repobox.runner.service.Runner;
+import static io.repobox.runner.testing.TestGit.git;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,13 +111,4 @@ public final class RunnerOverheadBenchmark {
         return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     }
 
-    private static void git(Path dir, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("git"));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("git " + String.join(" ", args) + ": " + out);
-        }
-    }
 }

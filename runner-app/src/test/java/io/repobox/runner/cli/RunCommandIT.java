@@ -27,13 +27,7 @@ class RunCommandIT {
     }
 
     private void git(String... args) throws Exception {
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("git"));
-        command.addAll(java.util.List.of(args));
-        Process p = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(out);
-        }
+        io.repobox.runner.testing.TestGit.git(repo, args);
     }
 
     /** A file on the job's branch in the user's repository. */

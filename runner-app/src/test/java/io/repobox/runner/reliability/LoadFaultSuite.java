@@ -13,6 +13,8 @@ import io.repobox.runner.job.JobQueue;
 import io.repobox.runner.job.JobStatus;
 import io.repobox.runner.secrets.TokenCipher;
 import java.io.IOException;
+import static io.repobox.runner.testing.TestGit.git;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -262,13 +264,9 @@ public final class LoadFaultSuite {
 
     private int done(RedisCommands<String, String> r, List<String> ids) {
         int n = 0;
-        for (int from = 0; from < ids.size(); from += 200) {
-            List<String> part = ids.subList(from, Math.min(ids.size(), from + 200));
-            for (String id : part) {
-                String s = r.hget("job:" + id, "status");
-                if (JobStatus.isTerminal(s)) {
-                    n++;
-                }
+        for (String id : ids) {
+            if (JobStatus.isTerminal(r.hget("job:" + id, "status"))) {
+                n++;
             }
         }
         return n;
@@ -455,13 +453,4 @@ public final class LoadFaultSuite {
         return Files.exists(jar) ? jar.toAbsolutePath() : Path.of("target", "runner-app.jar").toAbsolutePath();
     }
 
-    private static void git(Path dir, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("git"));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("git " + String.join(" ", args) + ": " + out);
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package io.repobox.runner.service;
 
+import static io.repobox.runner.testing.TestGit.git;
+
 import io.lettuce.core.api.sync.RedisCommands;
 import io.repobox.output.redis.OutputCursor;
 import io.repobox.output.redis.OutputEntry;
@@ -7,7 +9,6 @@ import io.repobox.output.redis.RedisOutput;
 import io.repobox.output.redis.testing.TestRedis;
 import io.repobox.runner.config.RunnerConfig;
 import io.repobox.runner.job.JobQueue;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,6 +88,21 @@ final class RunnerHarness {
         sync().xadd(JobQueue.STREAM, fields);
     }
 
+    /** Waits until the job's output has a line equal to {@code line}. */
+    static void awaitLine(RedisOutput output, String jobId, String line) {
+        try (OutputCursor cursor = output.follow(jobId, null)) {
+            long deadline = System.nanoTime() + SAFETY_NET.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (OutputEntry e : cursor.poll(Duration.ofSeconds(2))) {
+                    if (e.line().equals(line)) {
+                        return;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no line '" + line + "' in the output of " + jobId);
+    }
+
     /** Waits for the job's end marker (an event, not a poll of the hash) and returns the job record. */
     Map<String, String> awaitEnd(RedisOutput output, String jobId) {
         try (OutputCursor cursor = output.follow(jobId, null)) {
@@ -137,13 +153,4 @@ final class RunnerHarness {
         }
     }
 
-    static void git(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("git"));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("git " + String.join(" ", args) + " failed: " + out);
-        }
-    }
 }

@@ -3,13 +3,10 @@ package io.repobox.runner.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.repobox.agent.testing.TestProcesses;
-import io.repobox.output.redis.OutputCursor;
-import io.repobox.output.redis.OutputEntry;
 import io.repobox.output.redis.RedisOutput;
 import io.repobox.output.redis.RedisOutputOptions;
 import io.repobox.output.redis.testing.TestRedis;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +39,7 @@ class RunnerRecoveryIT {
             Process runnerA = builder.start();
 
             String id = h.submit("@fake sleep=1h spawn=true");
-            awaitLine(output, id, "[fake] sleeping 3600s");
+            RunnerHarness.awaitLine(output, id, "[fake] sleeping 3600s");
             runnerA.destroyForcibly().waitFor();
             assertThat(TestProcesses.liveProcessesWithEnvironment(marker)).as("the killed runner's agent outlives it").isNotEmpty();
 
@@ -56,17 +53,4 @@ class RunnerRecoveryIT {
         }
     }
 
-    private static void awaitLine(RedisOutput output, String jobId, String line) {
-        try (OutputCursor cursor = output.follow(jobId, null)) {
-            long deadline = System.nanoTime() + RunnerHarness.SAFETY_NET.toNanos();
-            while (System.nanoTime() < deadline) {
-                for (OutputEntry e : cursor.poll(Duration.ofSeconds(2))) {
-                    if (e.line().equals(line)) {
-                        return;
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no line '" + line + "' in the output of " + jobId);
-    }
 }

@@ -150,7 +150,7 @@ class RunnerServiceIT {
     void aRunningJobIsCancelledWithinSeconds() throws Exception {
         start();
         String id = h.submit("@fake sleep=1h");
-        awaitLine(id, "[fake] sleeping 3600s");
+        RunnerHarness.awaitLine(runner.output(), id, "[fake] sleeping 3600s");
 
         assertThat(runner.service().store().requestCancel(id, System.currentTimeMillis())).isEqualTo("requested");
         Map<String, String> job = h.awaitEnd(runner.output(), id);
@@ -298,7 +298,7 @@ class RunnerServiceIT {
     void shuttingDownStopsARunningJobWithAClearStatus() throws Exception {
         start(); // SHUTDOWN_GRACE is 1s in the harness
         String id = h.submit("@fake sleep=1h");
-        awaitLine(id, "[fake] sleeping 3600s");
+        RunnerHarness.awaitLine(runner.output(), id, "[fake] sleeping 3600s");
 
         runner.close();
         runner = null;
@@ -313,7 +313,7 @@ class RunnerServiceIT {
     void aRedisRestartInTheMiddleOfAJobLosesNothing() throws Exception {
         start();
         String id = h.submit("@fake lines=5 sleep=3s");
-        awaitLine(id, "[fake] sleeping 3s");
+        RunnerHarness.awaitLine(runner.output(), id, "[fake] sleeping 3s");
 
         redis.restart();
         Map<String, String> job = h.awaitEnd(runner.output(), id);
@@ -338,19 +338,6 @@ class RunnerServiceIT {
         return false;
     }
 
-    private void awaitLine(String jobId, String line) {
-        try (var cursor = runner.output().follow(jobId, null)) {
-            long deadline = System.nanoTime() + RunnerHarness.SAFETY_NET.toNanos();
-            while (System.nanoTime() < deadline) {
-                for (OutputEntry e : cursor.poll(java.time.Duration.ofSeconds(2))) {
-                    if (e.line().equals(line)) {
-                        return;
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no line '" + line + "' in the output of " + jobId);
-    }
 
     private static void waitUntil(java.util.function.BooleanSupplier condition) {
         long deadline = System.nanoTime() + RunnerHarness.SAFETY_NET.toNanos();

@@ -1,5 +1,8 @@
 package io.repobox.agent;
 
+import java.net.URI;
+import java.util.Optional;
+
 /**
  * A configured agent, made by an {@link io.repobox.agent.spi.AgentProvider}. One agent serves
  * any number of requests, concurrently; implementations are thread-safe.
@@ -16,6 +19,15 @@ public interface Agent extends AutoCloseable {
     /** Runs {@code request} to its end. */
     default AgentResult run(AgentRequest request, OutputSink sink) throws InterruptedException {
         return start(request, sink).await();
+    }
+
+    /**
+     * The model API this agent's CLI talks to (the configured base URL, or the provider's public
+     * endpoint), so that a caller which confines the agent's network can allow exactly that host.
+     * Empty when the agent needs no network (the dry run).
+     */
+    default Optional<URI> apiEndpoint() {
+        return Optional.empty();
     }
 
     /** Releases what the agent holds. Executions still running are not affected. */

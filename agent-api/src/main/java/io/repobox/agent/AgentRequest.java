@@ -1,5 +1,6 @@
 package io.repobox.agent;
 
+import io.repobox.agent.process.ProcessLauncher;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -27,10 +28,12 @@ import java.util.Set;
  *                         configuration (for example {@code model}); never null
  * @param secrets          values to mask in every line of output and in the result message
  *                         (git tokens, the API key); never null, never printed by {@link #toString()}
+ * @param launcher         starts the agent's processes (directly, or inside the caller's sandbox);
+ *                         providers start every process of the request through it; never null
  */
 public record AgentRequest(String jobId, Path workingDirectory, String prompt, String environmentName,
                            Duration timeout, Map<String, String> environment, Map<String, String> options,
-                           Set<String> secrets) {
+                           Set<String> secrets, ProcessLauncher launcher) {
 
     /** The timeout used when none is given: the contract's AI_TIMEOUT default. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1800);
@@ -47,6 +50,7 @@ public record AgentRequest(String jobId, Path workingDirectory, String prompt, S
         environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
         options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
         secrets = Collections.unmodifiableSet(new LinkedHashSet<>(secrets));
+        Objects.requireNonNull(launcher, "launcher");
     }
 
     public static Builder builder(String jobId, Path workingDirectory) {
@@ -56,7 +60,7 @@ public record AgentRequest(String jobId, Path workingDirectory, String prompt, S
     /** A builder that starts from this request. */
     public Builder toBuilder() {
         return new Builder(jobId, workingDirectory).prompt(prompt).environmentName(environmentName).timeout(timeout)
-                .environment(environment).options(options).secrets(secrets);
+                .environment(environment).options(options).secrets(secrets).launcher(launcher);
     }
 
     /** The options as a configuration view, for typed access. */
@@ -73,7 +77,7 @@ public record AgentRequest(String jobId, Path workingDirectory, String prompt, S
     public String toString() {
         return "AgentRequest[jobId=" + jobId + ", workingDirectory=" + workingDirectory + ", prompt=" + prompt.length()
                 + " chars, environmentName=" + environmentName + ", timeout=" + timeout + ", environment="
-                + environment.keySet() + ", options=" + options.keySet() + ", secrets=" + secrets.size() + "]";
+                + environment.keySet() + ", options=" + options.keySet() + ", secrets=" + secrets.size() + ", confined=" + launcher.confined() + "]";
     }
 
     /** Builds {@link AgentRequest}s. Not thread-safe. */
@@ -86,6 +90,7 @@ public record AgentRequest(String jobId, Path workingDirectory, String prompt, S
         private final Map<String, String> environment = new LinkedHashMap<>();
         private final Map<String, String> options = new LinkedHashMap<>();
         private final Set<String> secrets = new LinkedHashSet<>();
+        private ProcessLauncher launcher = ProcessLauncher.direct();
 
         private Builder(String jobId, Path workingDirectory) {
             this.jobId = jobId;
@@ -137,8 +142,15 @@ public record AgentRequest(String jobId, Path workingDirectory, String prompt, S
             return this;
         }
 
+        /** Where the agent's processes are started; by default {@link ProcessLauncher#direct()}. */
+        public Builder launcher(ProcessLauncher launcher) {
+            this.launcher = launcher;
+            return this;
+        }
+
         public AgentRequest build() {
-            return new AgentRequest(jobId, workingDirectory, prompt, environmentName, timeout, environment, options, secrets);
+            return new AgentRequest(jobId, workingDirectory, prompt, environmentName, timeout, environment, options, secrets,
+                    launcher);
         }
     }
 }

@@ -14,7 +14,6 @@ import io.repobox.agent.process.LineHandler;
 import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.ProcessExecution;
 import io.repobox.agent.process.ProcessResult;
-import io.repobox.agent.process.ProcessRunner;
 import io.repobox.agent.process.ProcessSpec;
 import io.repobox.agent.process.internal.Executables;
 import java.time.Duration;
@@ -45,6 +44,11 @@ final class ClaudeAgent implements Agent {
 
     ClaudeAgent(AgentConfig config) {
         this.config = config;
+    }
+
+    @Override
+    public java.util.Optional<java.net.URI> apiEndpoint() {
+        return java.util.Optional.of(java.net.URI.create(ClaudeSettings.of(config, Map.of()).baseUrl()));
     }
 
     @Override
@@ -99,7 +103,7 @@ final class ClaudeAgent implements Agent {
                 .maxLineBytes(settings.maxLineBytes())
                 .masker(masker)
                 .build();
-        ProcessExecution started = ProcessRunner.start(spec, handler);
+        ProcessExecution started = request.launcher().start(spec, handler);
         process.set(started);
         if (abortReason.get() != null) {
             started.cancel();
@@ -121,6 +125,9 @@ final class ClaudeAgent implements Agent {
             env.put("DISABLE_AUTOUPDATER", "1"); // a runner upgrades its CLI deliberately, not in the middle of a job
         }
         env.putAll(request.environment());
+        if (settings.configuredBaseUrl() != null) {
+            env.put("ANTHROPIC_BASE_URL", settings.configuredBaseUrl());
+        }
         if (settings.apiKey() != null) {
             env.put("ANTHROPIC_API_KEY", settings.apiKey());
         }

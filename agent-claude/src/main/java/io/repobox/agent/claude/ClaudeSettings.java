@@ -19,7 +19,10 @@ import java.util.Set;
 record ClaudeSettings(String cliPath, String model, String outputFormat, String permissionMode, List<String> allowedTools,
                       List<String> disallowedTools, Integer maxTurns, String appendSystemPrompt, List<String> extraArgs,
                       String apiKey, String authToken, Duration gracePeriod, int maxLineBytes, boolean rawEvents,
-                      boolean disableAutoupdater, String minVersion) {
+                      boolean disableAutoupdater, String minVersion, String configuredBaseUrl) {
+
+    /** The public Messages API endpoint, used when no base URL is configured. */
+    static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
 
     static final String TEXT = "text";
     static final String STREAM_JSON = "stream-json";
@@ -54,7 +57,7 @@ record ClaudeSettings(String cliPath, String model, String outputFormat, String 
                 c.getDuration("grace-period", ProcessSpec.DEFAULT_GRACE_PERIOD),
                 c.getInt("max-line-bytes", format.equals(STREAM_JSON) ? DEFAULT_JSON_MAX_LINE_BYTES : ProcessSpec.DEFAULT_MAX_LINE_BYTES),
                 c.getBoolean("raw-events", true), c.getBoolean("disable-autoupdater", true),
-                c.getString("min-version", DEFAULT_MIN_VERSION));
+                c.getString("min-version", DEFAULT_MIN_VERSION), c.getString("base-url").orElse(null));
     }
 
     /**
@@ -86,6 +89,11 @@ record ClaudeSettings(String cliPath, String model, String outputFormat, String 
             argv.add("--disallowedTools=" + String.join(",", disallowedTools));
         }
         return argv;
+    }
+
+    /** The API the CLI talks to: base-url (AI_BASE_URL, given to the CLI as ANTHROPIC_BASE_URL) or the public endpoint. */
+    String baseUrl() {
+        return configuredBaseUrl != null ? configuredBaseUrl : DEFAULT_BASE_URL;
     }
 
     boolean streamJson() {

@@ -25,6 +25,18 @@ class ClaudeSettingsTest {
     }
 
     @Test
+    void theApiEndpointIsTheConfiguredBaseUrlGivenToTheCliOrThePublicOne() {
+        assertThat(new ClaudeAgentProvider().create(AgentConfig.empty()).apiEndpoint())
+                .contains(java.net.URI.create("https://api.anthropic.com"));
+        ClaudeSettings s = ClaudeSettings.of(AgentConfig.of(Map.of("base-url", "http://127.0.0.1:8089")), Map.of());
+        AgentRequest request = AgentRequest.builder("job-1", Path.of("/repo")).build();
+
+        assertThat(new ClaudeAgentProvider().create(AgentConfig.of(Map.of("base-url", "http://127.0.0.1:8089"))).apiEndpoint())
+                .contains(java.net.URI.create("http://127.0.0.1:8089"));
+        assertThat(ClaudeAgent.environment(s, request, Map.of("PATH", "/bin"))).containsEntry("ANTHROPIC_BASE_URL", "http://127.0.0.1:8089");
+    }
+
+    @Test
     void mapsEveryOptionToAFlagWhoseValueCannotBeReadAsAFlag() {
         ClaudeSettings s = ClaudeSettings.of(AgentConfig.of(Map.of("cli-path", "/opt/claude", "model", "-opus", "max-turns", "7",
                 "append-system-prompt", "--be brief", "allowed-tools", "Read, Bash(git:*)", "disallowed-tools", "WebFetch",

@@ -11,7 +11,6 @@ import io.repobox.agent.OutputSink;
 import io.repobox.agent.process.LineHandler;
 import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.ProcessExecution;
-import io.repobox.agent.process.ProcessRunner;
 import io.repobox.agent.process.ProcessSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -75,7 +74,7 @@ final class FakeAgent implements Agent {
                 .maxLineBytes(config.getInt("max-line-bytes", ProcessSpec.DEFAULT_MAX_LINE_BYTES))
                 .masker(request.masker())
                 .build();
-        ProcessExecution process = ProcessRunner.start(spec, LineHandler.to(sink, OutputLine.Source.AGENT));
+        ProcessExecution process = request.launcher().start(spec, LineHandler.to(sink, OutputLine.Source.AGENT));
         CompletableFuture<AgentResult> result = process.completion().toCompletableFuture().thenApply(p -> {
             AgentResult r = AgentResult.fromProcess(p, "(is " + SHELL + " installed?)");
             if (r.isSuccess() && !behaviour.error().isEmpty()) {

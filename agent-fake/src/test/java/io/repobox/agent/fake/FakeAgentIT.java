@@ -56,6 +56,20 @@ class FakeAgentIT {
     }
 
     @Test
+    void startsItsProcessThroughTheRequestsLauncher() throws Exception {
+        java.util.List<io.repobox.agent.process.ProcessSpec> launched = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.repobox.agent.process.ProcessLauncher recording = (spec, handler) -> {
+            launched.add(spec);
+            return io.repobox.agent.process.ProcessRunner.start(spec, handler);
+        };
+        AgentResult result = run(agent.start(request("Add a README").launcher(recording).build(), new RecordingHandler()));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(launched).hasSize(1);
+        assertThat(launched.get(0).name()).isEqualTo("fake agent for job job-" + marker.substring(0, 8));
+    }
+
+    @Test
     void aNonZeroExitIsAFailureQuotingStderr() throws Exception {
         AgentResult result = run(agent.start(request("@fake exit-code=3 error=model+overloaded").build(), new RecordingHandler()));
 

@@ -21,6 +21,7 @@ public final class RunnerConfig {
     private static final Map<String, String> AGENT_KEYS = Map.ofEntries(
             Map.entry("cli-path", "AI_CLI_PATH"),
             Map.entry("model", "AI_MODEL"),
+            Map.entry("base-url", "AI_BASE_URL"),
             Map.entry("output-format", "AI_OUTPUT_FORMAT"),
             Map.entry("permission-mode", "AI_PERMISSION_MODE"),
             Map.entry("allowed-tools", "AI_ALLOWED_TOOLS"),

@@ -22,6 +22,9 @@ import java.util.Set;
  * @param prompt           the user's prompt, any length, any characters; never null
  * @param environmentName  the runtime environment's name ({@code default}, {@code node}, ...); never null
  * @param timeout          how long the agent may run before its process tree is stopped; positive
+ * @param idleTimeout      how long the agent may print nothing (stdout or stderr) before its process
+ *                         tree is stopped as hung ({@link AgentResult.Outcome#IDLE}); positive, or
+ *                         null (the default) for no limit. Providers pass it to every process they start.
  * @param environment      variables added to the agent's environment (after the runner's own
  *                         secrets and configuration have been removed); never null
  * @param options          provider-specific options for this request, overriding the provider's
@@ -32,7 +35,7 @@ import java.util.Set;
  *                         providers start every process of the request through it; never null
  */
 public record AgentRequest(String jobId, Path workingDirectory, String prompt, String environmentName,
-                           Duration timeout, Map<String, String> environment, Map<String, String> options,
+                           Duration timeout, Duration idleTimeout, Map<String, String> environment, Map<String, String> options,
                            Set<String> secrets, ProcessLauncher launcher) {
 
     /** The timeout used when none is given: the contract's AI_TIMEOUT default. */
@@ -47,6 +50,9 @@ public record AgentRequest(String jobId, Path workingDirectory, String prompt, S
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, got " + timeout);
         }
+        if (idleTimeout != null && (idleTimeout.isNegative() || idleTimeout.isZero())) {
+            throw new IllegalArgumentException("idleTimeout must be positive, got " + idleTimeout);
+        }
         environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
         options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
         secrets = Collections.unmodifiableSet(new LinkedHashSet<>(secrets));
@@ -60,7 +66,7 @@ public record AgentRequest(String jobId, Path workingDirectory, String prompt, S
     /** A builder that starts from this request. */
     public Builder toBuilder() {
         return new Builder(jobId, workingDirectory).prompt(prompt).environmentName(environmentName).timeout(timeout)
-                .environment(environment).options(options).secrets(secrets).launcher(launcher);
+                .idleTimeout(idleTimeout).environment(environment).options(options).secrets(secrets).launcher(launcher);
     }
 
     /** The options as a configuration view, for typed access. */
@@ -76,7 +82,7 @@ public record AgentRequest(String jobId, Path workingDirectory, String prompt, S
     @Override
     public String toString() {
         return "AgentRequest[jobId=" + jobId + ", workingDirectory=" + workingDirectory + ", prompt=" + prompt.length()
-                + " chars, environmentName=" + environmentName + ", timeout=" + timeout + ", environment="
+                + " chars, environmentName=" + environmentName + ", timeout=" + timeout + ", idleTimeout=" + idleTimeout + ", environment="
                 + environment.keySet() + ", options=" + options.keySet() + ", secrets=" + secrets.size() + ", confined=" + launcher.confined() + "]";
     }
 
@@ -87,6 +93,7 @@ public record AgentRequest(String jobId, Path workingDirectory, String prompt, S
         private String prompt = "";
         private String environmentName = "default";
         private Duration timeout = DEFAULT_TIMEOUT;
+        private Duration idleTimeout;
         private final Map<String, String> environment = new LinkedHashMap<>();
         private final Map<String, String> options = new LinkedHashMap<>();
         private final Set<String> secrets = new LinkedHashSet<>();
@@ -109,6 +116,12 @@ public record AgentRequest(String jobId, Path workingDirectory, String prompt, S
 
         public Builder timeout(Duration timeout) {
             this.timeout = timeout;
+            return this;
+        }
+
+        /** How long the agent may print nothing before it is stopped as hung; null (the default) for no limit. */
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
             return this;
         }
 
@@ -149,7 +162,7 @@ public record AgentRequest(String jobId, Path workingDirectory, String prompt, S
         }
 
         public AgentRequest build() {
-            return new AgentRequest(jobId, workingDirectory, prompt, environmentName, timeout, environment, options, secrets,
+            return new AgentRequest(jobId, workingDirectory, prompt, environmentName, timeout, idleTimeout, environment, options, secrets,
                     launcher);
         }
     }

@@ -30,6 +30,8 @@ public record AgentResult(Outcome outcome, OptionalInt exitCode, String message,
         FAILED("exit"),
         /** The agent overran its timeout and its process tree was stopped. */
         TIMED_OUT("timeout"),
+        /** The agent printed nothing for its idle timeout (hung) and its process tree was stopped. */
+        IDLE("idle"),
         /** The execution was cancelled and its process tree was stopped. */
         CANCELLED("cancelled"),
         /** The agent could not start, or the runner's side failed (I/O, output delivery). */
@@ -69,6 +71,10 @@ public record AgentResult(Outcome outcome, OptionalInt exitCode, String message,
         return new AgentResult(Outcome.TIMED_OUT, OptionalInt.empty(), message, duration, Map.of());
     }
 
+    public static AgentResult idle(String message, Duration duration) {
+        return new AgentResult(Outcome.IDLE, OptionalInt.empty(), message, duration, Map.of());
+    }
+
     public static AgentResult cancelled(String message, Duration duration) {
         return new AgentResult(Outcome.CANCELLED, OptionalInt.empty(), message, duration, Map.of());
     }
@@ -79,7 +85,7 @@ public record AgentResult(Outcome outcome, OptionalInt exitCode, String message,
 
     /**
      * The result an agent whose work is one process reports for {@code process}: exit 0 is a
-     * success, another code a failure quoting the last stderr lines, a timeout or cancel the same
+     * success, another code a failure quoting the last stderr lines, a timeout, idle stop or cancel the same
      * outcome, and a failure to start or an I/O failure an internal error. {@code startHint} is
      * appended when the program itself was not found or not executable (for example
      * "(set AI_CLI_PATH)"); it may be empty.
@@ -91,6 +97,7 @@ public record AgentResult(Outcome outcome, OptionalInt exitCode, String message,
             case EXITED -> process.isSuccess() ? succeeded(message, duration, Map.of())
                     : failed(process.exitCode().orElse(-1), message, duration, Map.of());
             case TIMED_OUT -> timedOut(message, duration);
+            case IDLE -> idle(message, duration);
             case CANCELLED -> cancelled(message, duration);
             case FAILED_TO_START -> internalError(startHint.isEmpty() || !programProblem(process) ? message
                     : message + " " + startHint, duration);

@@ -14,7 +14,8 @@ import java.util.OptionalInt;
  * @param exitCode         the direct child's exit code, when it was started (after a stop, the code
  *                         the signal produced: 143 for SIGTERM, 137 for SIGKILL)
  * @param duration         from start to the moment the whole tree was gone
- * @param limit            the timeout the execution had, or null if it had none
+ * @param limit            the limit that applied: the timeout the execution had (null if it had none),
+ *                         or for {@link Outcome#IDLE} the idle timeout that ended it
  * @param stoppedProcesses how many processes the execution signalled: on timeout or cancel the whole
  *                         tree; after a normal exit, the leftovers that were still running
  * @param stderrTail       the last lines printed on stderr (masked), oldest first, at most
@@ -37,6 +38,8 @@ public record ProcessResult(Outcome outcome, OptionalInt exitCode, Duration dura
         EXITED,
         /** The timeout passed; the tree was stopped. */
         TIMED_OUT,
+        /** The tree printed nothing for the idle timeout (a hung program); the tree was stopped. */
+        IDLE,
         /** {@link ProcessExecution#cancel()} was called; the tree was stopped. */
         CANCELLED,
         /** The program could not be started; see {@link #startFailure()}. */
@@ -72,7 +75,8 @@ public record ProcessResult(Outcome outcome, OptionalInt exitCode, Duration dura
     /**
      * One sentence for a person, naming {@code subject} ("Agent", "git clone", "pre-run hook for
      * environment 'php'"): "Agent exited with code 1: Not logged in · Please run /login",
-     * "Agent timed out after 30m; stopped 4 processes", "git push could not start: 'git' not found on PATH".
+     * "Agent timed out after 30m; stopped 4 processes", "Agent printed nothing for 10m; stopped it",
+     * "git push could not start: 'git' not found on PATH".
      */
     public String describe(String subject) {
         return switch (outcome) {
@@ -80,6 +84,7 @@ public record ProcessResult(Outcome outcome, OptionalInt exitCode, Duration dura
                     + exitCode.orElse(-1) + signalNote() + tailNote();
             case TIMED_OUT -> subject + " timed out after " + (limit == null ? Durations.format(duration)
                     : Durations.format(limit)) + "; stopped " + processes(stoppedProcesses);
+            case IDLE -> subject + " printed nothing for " + Durations.format(limit == null ? duration : limit) + "; stopped it";
             case CANCELLED -> subject + " was cancelled; stopped " + processes(stoppedProcesses);
             case FAILED_TO_START -> subject + " could not start: " + error;
             case ERROR -> subject + " failed: " + error + "; stopped " + processes(stoppedProcesses);

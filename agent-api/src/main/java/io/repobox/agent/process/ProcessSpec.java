@@ -20,6 +20,9 @@ import java.util.Objects;
  * @param stdin            what the child reads on standard input, written while the outputs are
  *                         already being read, then closed; empty means the child sees end of input at once
  * @param timeout          how long the process may run before its tree is stopped; null for no limit
+ * @param idleTimeout      how long the tree may print nothing (no byte on stdout or stderr, from any
+ *                         process that holds the pipes) before it is stopped as hung
+ *                         ({@link ProcessResult.Outcome#IDLE}); null for no limit
  * @param gracePeriod      how long the tree gets between SIGTERM and SIGKILL
  * @param drainTimeout     how long the readers may go on after the tree is gone before the pipes are
  *                         abandoned (a process outside the tree can hold them open)
@@ -28,7 +31,7 @@ import java.util.Objects;
  * @param name             names the execution in logs ("agent", "git clone")
  */
 public record ProcessSpec(List<String> command, Path workingDirectory, Map<String, String> environment, byte[] stdin,
-                          Duration timeout, Duration gracePeriod, Duration drainTimeout, int maxLineBytes,
+                          Duration timeout, Duration idleTimeout, Duration gracePeriod, Duration drainTimeout, int maxLineBytes,
                           SecretMasker masker, String name) {
 
     /** The default grace period between SIGTERM and SIGKILL. */
@@ -50,6 +53,9 @@ public record ProcessSpec(List<String> command, Path workingDirectory, Map<Strin
         stdin = stdin == null ? new byte[0] : stdin;
         if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
             throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
+        if (idleTimeout != null && (idleTimeout.isZero() || idleTimeout.isNegative())) {
+            throw new IllegalArgumentException("idleTimeout must be positive, got " + idleTimeout);
         }
         requireNotNegative(gracePeriod, "gracePeriod");
         requireNotNegative(drainTimeout, "drainTimeout");
@@ -79,7 +85,7 @@ public record ProcessSpec(List<String> command, Path workingDirectory, Map<Strin
     @Override
     public String toString() {
         return "ProcessSpec[" + name + ": " + command.get(0) + " +" + (command.size() - 1) + " args in " + workingDirectory
-                + ", timeout=" + timeout + "]";
+                + ", timeout=" + timeout + (idleTimeout == null ? "" : ", idleTimeout=" + idleTimeout) + "]";
     }
 
     /** Builds {@link ProcessSpec}s. Not thread-safe. */
@@ -89,6 +95,7 @@ public record ProcessSpec(List<String> command, Path workingDirectory, Map<Strin
         private Map<String, String> environment;
         private byte[] stdin = new byte[0];
         private Duration timeout;
+        private Duration idleTimeout;
         private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private int maxLineBytes = DEFAULT_MAX_LINE_BYTES;
@@ -125,6 +132,12 @@ public record ProcessSpec(List<String> command, Path workingDirectory, Map<Strin
             return this;
         }
 
+        /** How long the tree may print nothing before it is stopped as hung; null (the default) for no limit. */
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
         public Builder gracePeriod(Duration gracePeriod) {
             this.gracePeriod = gracePeriod;
             return this;
@@ -152,7 +165,7 @@ public record ProcessSpec(List<String> command, Path workingDirectory, Map<Strin
 
         public ProcessSpec build() {
             return new ProcessSpec(command, workingDirectory,
-                    environment != null ? environment : ProcessEnvironment.inherited(), stdin, timeout, gracePeriod,
+                    environment != null ? environment : ProcessEnvironment.inherited(), stdin, timeout, idleTimeout, gracePeriod,
                     drainTimeout, maxLineBytes, masker, name != null ? name : Path.of(command.get(0)).getFileName().toString());
         }
     }

@@ -99,6 +99,7 @@ final class ClaudeAgent implements Agent {
                 .environment(env)
                 .stdin(request.prompt())
                 .timeout(request.timeout())
+                .idleTimeout(request.idleTimeout())
                 .gracePeriod(settings.gracePeriod())
                 .maxLineBytes(settings.maxLineBytes())
                 .masker(masker)
@@ -171,6 +172,9 @@ final class ClaudeAgent implements Agent {
             case TIMED_OUT -> {
                 StreamJsonRenderer.ApiRetry retry = renderer.lastRetry();
                 return AgentResult.timedOut(p.describe("Agent") + (retry == null ? "" : "; " + retry.describe()), d);
+            }
+            case IDLE -> {
+                return AgentResult.idle(p.describe("Agent"), d);
             }
             case CANCELLED -> {
                 return AgentResult.cancelled(p.describe("Agent"), d);

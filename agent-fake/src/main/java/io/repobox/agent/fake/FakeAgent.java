@@ -70,6 +70,7 @@ final class FakeAgent implements Agent {
                 .environment(env)
                 .stdin(describe(request))
                 .timeout(request.timeout())
+                .idleTimeout(request.idleTimeout())
                 .gracePeriod(config.getDuration("grace-period", ProcessSpec.DEFAULT_GRACE_PERIOD))
                 .maxLineBytes(config.getInt("max-line-bytes", ProcessSpec.DEFAULT_MAX_LINE_BYTES))
                 .masker(request.masker())

@@ -22,7 +22,7 @@ public final class ExitCodes {
         return switch (outcome) {
             case SUCCEEDED -> SUCCESS;
             case FAILED -> AGENT_FAILED;
-            case TIMED_OUT -> TIMED_OUT;
+            case TIMED_OUT, IDLE -> TIMED_OUT;
             case CANCELLED -> CANCELLED;
             case INTERNAL_ERROR -> INTERNAL;
         };

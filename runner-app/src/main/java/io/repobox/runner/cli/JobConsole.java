@@ -45,7 +45,7 @@ final class JobConsole {
         }
         return switch (job.getOrDefault("failure_kind", "")) {
             case "exit" -> ExitCodes.AGENT_FAILED;
-            case "timeout" -> ExitCodes.TIMED_OUT;
+            case "timeout", "idle" -> ExitCodes.TIMED_OUT;
             case "cancelled" -> ExitCodes.CANCELLED;
             default -> ExitCodes.INTERNAL;
         };

@@ -63,6 +63,18 @@ public final class RunnerConfig {
         return duration("AI_TIMEOUT", Duration.ofSeconds(1800));
     }
 
+    /**
+     * AI_IDLE_TIMEOUT (default 600 s): how long the agent or the pre-run hook may print nothing before
+     * it is stopped as hung; null when set to 0 or off (no limit).
+     */
+    public Duration aiIdleTimeout() {
+        String v = string("AI_IDLE_TIMEOUT", null);
+        if (v != null && (v.equals("0") || v.equalsIgnoreCase("off"))) {
+            return null;
+        }
+        return duration("AI_IDLE_TIMEOUT", Duration.ofSeconds(600));
+    }
+
     /** JOB_TIMEOUT (default 3600 s): how long a whole job may run. */
     public Duration jobTimeout() {
         return duration("JOB_TIMEOUT", Duration.ofSeconds(3600));

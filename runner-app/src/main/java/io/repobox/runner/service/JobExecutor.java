@@ -55,10 +55,12 @@ public final class JobExecutor {
      */
     public static final String JOB_TAG = "REPOBOX_JOB_ID";
     private static final Duration GIT_STEP_TIMEOUT = Duration.ofMinutes(10);
+    /** Appended to an idle stop's message: the setting that would let a quiet program run longer. */
+    private static final String IDLE_SETTING = "(AI_IDLE_TIMEOUT)";
 
     /** Everything the executor needs from the runner. */
     public record Settings(String runnerId, String agentName, Path tempDir, boolean cleanup, Duration jobTimeout,
-                           Duration aiTimeout, boolean allowLocalRepos, String encryptionKey, Duration gracePeriod,
+                           Duration aiTimeout, Duration idleTimeout, boolean allowLocalRepos, String encryptionKey, Duration gracePeriod,
                            List<String> secrets) {
     }
 
@@ -156,7 +158,8 @@ public final class JobExecutor {
             result.details().forEach(fields::put);
             result.exitCode().ifPresent(code -> fields.put("exit_code", Integer.toString(code)));
             if (!result.isSuccess()) {
-                throw new StepFailure(result.outcome().failureKind(), result.message());
+                throw new StepFailure(result.outcome().failureKind(), result.message()
+                        + (result.outcome() == AgentResult.Outcome.IDLE ? " " + IDLE_SETTING : ""));
             }
             out.runner(result.message());
 
@@ -302,14 +305,19 @@ public final class JobExecutor {
         Map<String, String> variables = ProcessEnvironment.inherited();
         variables.put(JOB_TAG, jobId);
         ProcessSpec spec = ProcessSpec.builder(hook.command()).name(subject).workingDirectory(repo)
-                .environment(variables).timeout(remaining(deadline, hook.timeout()))
+                .environment(variables).timeout(remaining(deadline, hook.timeout())).idleTimeout(settings.idleTimeout())
                 .gracePeriod(settings.gracePeriod()).masker(masker).build();
         ProcessExecution execution = ProcessRunner.start(spec, (stream, text, ts) -> out.accept(new OutputLine(ts, stream, OutputLine.Source.RUNNER, text)));
         control.runningProcess(execution);
         ProcessResult r = execution.await();
         if (!r.isSuccess()) {
-            String kind = r.outcome() == ProcessResult.Outcome.TIMED_OUT ? "timeout" : r.outcome() == ProcessResult.Outcome.EXITED ? "exit" : "internal";
-            throw new StepFailure(kind, capitalize(r.describe(subject)));
+            String kind = switch (r.outcome()) {
+                case TIMED_OUT -> "timeout";
+                case IDLE -> "idle";
+                case EXITED -> "exit";
+                default -> "internal";
+            };
+            throw new StepFailure(kind, capitalize(r.describe(subject)) + (r.outcome() == ProcessResult.Outcome.IDLE ? " " + IDLE_SETTING : ""));
         }
     }
 
@@ -321,7 +329,7 @@ public final class JobExecutor {
         }
         sink.accept(OutputLine.runner("Running agent '" + settings.agentName() + "' (timeout " + Durations.format(timeout) + ")"));
         AgentRequest request = AgentRequest.builder(jobId, repo).prompt(job.getOrDefault("prompt", "")).environmentName(environment)
-                .timeout(timeout).secrets(secrets).environment(JOB_TAG, jobId).build();
+                .timeout(timeout).idleTimeout(settings.idleTimeout()).secrets(secrets).environment(JOB_TAG, jobId).build();
         AgentExecution execution = agent.start(request, sink);
         control.running(execution::cancel);
         return execution.await();

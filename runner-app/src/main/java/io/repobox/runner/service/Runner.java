@@ -54,7 +54,7 @@ public final class Runner implements AutoCloseable {
         JobStore store = new JobStore(commands);
         String runnerId = config.runnerId();
         JobExecutor executor = new JobExecutor(new JobExecutor.Settings(runnerId, agentName, config.tempDir(), config.cleanupAfterJob(),
-                config.jobTimeout(), config.aiTimeout(), config.allowLocalRepos(allowLocalDefault), config.encryptionKey(),
+                config.jobTimeout(), config.aiTimeout(), config.aiIdleTimeout(), config.allowLocalRepos(allowLocalDefault), config.encryptionKey(),
                 config.gracePeriod(), config.secrets()), store, agent, environments);
         RunnerService service = new RunnerService(new RunnerService.Settings(runnerId, config.maxConcurrentJobs(),
                 config.maxJobsPerUser(), config.reclaimIdle(), config.shutdownGrace()), connector, commands, store, output, executor);

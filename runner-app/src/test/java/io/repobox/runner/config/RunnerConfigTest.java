@@ -42,4 +42,12 @@ class RunnerConfigTest {
         assertThatThrownBy(() -> RunnerConfig.of(Map.of("AI_ENABLED", "maybe")).agentName())
                 .hasMessage("AI_ENABLED must be true or false, got 'maybe'");
     }
+
+    @Test
+    void aiIdleTimeoutDefaultsToTenMinutesAndZeroOrOffTurnsItOff() {
+        assertThat(RunnerConfig.of(Map.of()).aiIdleTimeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(RunnerConfig.of(Map.of("AI_IDLE_TIMEOUT", "90")).aiIdleTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(RunnerConfig.of(Map.of("AI_IDLE_TIMEOUT", "0")).aiIdleTimeout()).isNull();
+        assertThat(RunnerConfig.of(Map.of("AI_IDLE_TIMEOUT", "off")).aiIdleTimeout()).isNull();
+    }
 }

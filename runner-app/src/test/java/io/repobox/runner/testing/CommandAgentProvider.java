@@ -31,7 +31,7 @@ public final class CommandAgentProvider implements AgentProvider {
             var env = ProcessEnvironment.inherited();
             env.putAll(request.environment());
             ProcessExecution process = ProcessRunner.start(ProcessSpec.builder(List.of(program)).workingDirectory(request.workingDirectory())
-                    .environment(env).stdin(request.prompt()).timeout(request.timeout()).masker(request.masker())
+                    .environment(env).stdin(request.prompt()).timeout(request.timeout()).idleTimeout(request.idleTimeout()).masker(request.masker())
                     .gracePeriod(config.getDuration("grace-period", ProcessSpec.DEFAULT_GRACE_PERIOD)).build(),
                     LineHandler.to(sink, OutputLine.Source.AGENT));
             return AgentExecution.of(process.completion().toCompletableFuture()

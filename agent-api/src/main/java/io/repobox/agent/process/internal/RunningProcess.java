@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * supervisor that decides when it ends.
  *
  * <p>The supervisor, not the readers, decides the end: it waits for the child to exit, for the
- * timeout, or for a stop request (cancel, or a reader that could not deliver a line); stops the
- * tree (after a normal exit it sweeps leftovers); then gives the readers a bounded time to drain.
+ * timeout, for the idle timeout (no byte on either pipe for that long), or for a stop request
+ * (cancel, or a reader that could not deliver a line); stops the tree (after a normal exit it
+ * sweeps leftovers); then gives the readers a bounded time to drain.
  */
 public final class RunningProcess implements ProcessExecution {
 
@@ -66,6 +67,10 @@ public final class RunningProcess implements ProcessExecution {
     private final CompletableFuture<Stop> stopRequest = new CompletableFuture<>();
     private final Deque<String> stderrTail = new ArrayDeque<>();
     private final long startNanos = System.nanoTime();
+    /** When a reader last got bytes or finished handing them on; the idle timeout counts from here. */
+    private volatile long lastOutputNanos = startNanos;
+    /** Readers inside the handler: a handler held up by its consumer (a Redis outage) is not a silent child. */
+    private final AtomicInteger delivering = new AtomicInteger();
     private volatile boolean abandoned;
     private volatile boolean deliveryFailed;
     private volatile Process process;
@@ -155,7 +160,13 @@ public final class RunningProcess implements ProcessExecution {
         try (in) {
             int n;
             while ((n = in.read(chunk)) >= 0 && !abandoned) {
-                framer.feed(chunk, 0, n);
+                delivering.incrementAndGet();
+                try {
+                    framer.feed(chunk, 0, n);
+                } finally {
+                    lastOutputNanos = System.nanoTime();
+                    delivering.decrementAndGet();
+                }
             }
             if (!abandoned) {
                 framer.finish();
@@ -195,12 +206,7 @@ public final class RunningProcess implements ProcessExecution {
     private void supervise(Process child, ProcessTree tree, CompletableFuture<Void> readers) {
         Stop stop;
         try {
-            Object first = spec.timeout() == null
-                    ? CompletableFuture.anyOf(child.onExit(), stopRequest).get()
-                    : CompletableFuture.anyOf(child.onExit(), stopRequest).get(spec.timeout().toNanos(), TimeUnit.NANOSECONDS);
-            stop = first instanceof Stop s ? s : null;
-        } catch (TimeoutException e) {
-            stop = new Stop(Outcome.TIMED_OUT, null);
+            stop = awaitEnd(CompletableFuture.anyOf(child.onExit(), stopRequest));
         } catch (InterruptedException | ExecutionException e) {
             stop = new Stop(Outcome.ERROR, "supervision was interrupted");
         }
@@ -229,8 +235,43 @@ public final class RunningProcess implements ProcessExecution {
         synchronized (stderrTail) {
             tail = List.copyOf(stderrTail);
         }
-        result.complete(new ProcessResult(outcome, OptionalInt.of(exitCode), elapsed(), spec.timeout(), stopped, tail,
+        result.complete(new ProcessResult(outcome, OptionalInt.of(exitCode), elapsed(),
+                outcome == Outcome.IDLE ? spec.idleTimeout() : spec.timeout(), stopped, tail,
                 null, stop == null ? null : stop.error()));
+    }
+
+    /**
+     * Waits for {@code end} (the child's exit or a stop request), the timeout or the idle timeout;
+     * null for a normal exit. Wakes at the earlier of the two limits and re-checks, so output keeps
+     * pushing the idle limit back without any per-line work here.
+     */
+    private Stop awaitEnd(CompletableFuture<Object> end) throws InterruptedException, ExecutionException {
+        Duration idle = spec.idleTimeout();
+        boolean limited = spec.timeout() != null;
+        long deadline = startNanos + (limited ? spec.timeout().toNanos() : 0);
+        while (true) {
+            if (end.isDone()) {
+                return end.get() instanceof Stop s ? s : null;
+            }
+            long now = System.nanoTime();
+            if (limited && deadline - now <= 0) {
+                return new Stop(Outcome.TIMED_OUT, null);
+            }
+            long wait = limited ? deadline - now : Long.MAX_VALUE;
+            if (idle != null) {
+                long idleLeft = (delivering.get() > 0 ? now : lastOutputNanos) + idle.toNanos() - now;
+                if (idleLeft <= 0) {
+                    return new Stop(Outcome.IDLE, null);
+                }
+                wait = Math.min(wait, idleLeft);
+            }
+            try {
+                Object first = wait == Long.MAX_VALUE ? end.get() : end.get(wait, TimeUnit.NANOSECONDS);
+                return first instanceof Stop s ? s : null;
+            } catch (TimeoutException e) {
+                // a limit may have passed: the loop decides which, if any
+            }
+        }
     }
 
     private static int waitForExit(Process child) {

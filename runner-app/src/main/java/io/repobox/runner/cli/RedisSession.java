@@ -44,6 +44,11 @@ final class RedisSession implements AutoCloseable {
 
     /** Writes a job exactly as the web app does: the hash with status pending, then the queue entry. */
     String submit(String repoUrl, String prompt, String environment, String userId, String providerId) {
+        return submit(repoUrl, prompt, environment, userId, providerId, Map.of());
+    }
+
+    /** {@link #submit(String, String, String, String, String)} with {@code extra} fields in the hash (e.g. retry_of). */
+    String submit(String repoUrl, String prompt, String environment, String userId, String providerId, Map<String, String> extra) {
         String id = UUID.randomUUID().toString();
         Map<String, String> job = new LinkedHashMap<>();
         job.put("id", id);
@@ -56,6 +61,7 @@ final class RedisSession implements AutoCloseable {
         job.put("environment", environment);
         job.put("status", "pending");
         job.put("created_at", Long.toString(System.currentTimeMillis()));
+        job.putAll(extra);
         connection.sync().hset(JobStore.key(id), job);
         connection.sync().zadd("jobs:user:" + userId, System.currentTimeMillis(), id);
         queue.add(Map.of("job_id", id, "user_id", userId, "provider_id", job.get("provider_id"), "repo_url", repoUrl,

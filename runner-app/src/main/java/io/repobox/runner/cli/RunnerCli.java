@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 @Command(name = "runner-app", mixinStandardHelpOptions = true, versionProvider = RunnerCli.Version.class,
         description = "Runs AI coding agents on git repositories and reports the outcome.",
         subcommands = {ServeCommand.class, RunCommand.class, SubmitCommand.class, LogsCommand.class, StatusCommand.class,
-                CancelCommand.class, AgentsCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class},
+                CancelCommand.class, RetryCommand.class, RunnersCommand.class, AgentsCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 the agent failed, 2 usage or configuration error, 3 internal error,",
                 "124 timed out, 130 cancelled."})
 public final class RunnerCli {

@@ -31,8 +31,7 @@ public final class RunnerService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RunnerService.class);
     private static final Duration LEASE = Duration.ofSeconds(30);
-    private static final Duration HEARTBEAT = Duration.ofSeconds(5);
-    private static final Duration HEARTBEAT_TTL = Duration.ofSeconds(15);
+    private static final Duration HEARTBEAT = io.repobox.runner.ops.Heartbeat.INTERVAL;
 
     /** The service's own settings. */
     public record Settings(String runnerId, int maxConcurrentJobs, int maxJobsPerUser, Duration reclaimIdle, Duration shutdownGrace) {
@@ -51,6 +50,7 @@ public final class RunnerService implements AutoCloseable {
     private final RedisOutput output;
     private final JobExecutor executor;
     private final ExecutorService jobs;
+    private final io.repobox.runner.ops.Heartbeat heartbeat;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     /** Entries waiting for a per-user slot, or reclaimed from stopped runners; guarded by itself. */
     private final List<JobQueue.Entry> held = new ArrayList<>();
@@ -75,6 +75,8 @@ public final class RunnerService implements AutoCloseable {
         this.output = output;
         this.executor = executor;
         this.free = new AtomicInteger(settings.maxConcurrentJobs());
+        this.heartbeat = new io.repobox.runner.ops.Heartbeat(commands, settings.runnerId(), io.repobox.runner.ops.BuildInfo.host(),
+                io.repobox.runner.ops.BuildInfo.version(), executor.agentName(), settings.maxConcurrentJobs());
         this.jobs = Executors.newFixedThreadPool(settings.maxConcurrentJobs(), r -> {
             Thread t = new Thread(r, "repobox-job");
             t.setDaemon(true);
@@ -323,8 +325,7 @@ public final class RunnerService implements AutoCloseable {
                 long now = System.nanoTime();
                 if (now - lastBeat >= HEARTBEAT.toNanos()) {
                     lastBeat = now;
-                    commands.sync().psetex("runner:" + settings.runnerId() + ":heartbeat", HEARTBEAT_TTL.toMillis(),
-                            "running=" + String.join(",", running.keySet()));
+                    heartbeat.beat(running.size());
                     List<String> ids = new ArrayList<>();
                     for (Map.Entry<String, Running> r : running.entrySet()) {
                         commands.sync().psetex(leaseKey(r.getKey()), LEASE.toMillis(), settings.runnerId());
@@ -405,6 +406,16 @@ public final class RunnerService implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         stopped.countDown();
+        try {
+            if (maintenance != null) {
+                maintenance.join(2_000); // its last beat must not come after the removal
+            }
+            heartbeat.remove(); // gone from `runners` at once, not after the TTL
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.warn("Could not remove the heartbeat of runner {}: {}", settings.runnerId(), rootMessage(e));
+        }
     }
 
     private void awaitQuietly() {

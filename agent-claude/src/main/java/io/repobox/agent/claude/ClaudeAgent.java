@@ -164,20 +164,20 @@ final class ClaudeAgent implements Agent {
     static AgentResult outcome(ProcessResult p, ClaudeSettings settings, StreamJsonRenderer renderer, String abortReason) {
         Duration d = p.duration();
         StreamJsonRenderer.ResultEvent r = renderer.result();
-        Map<String, String> details = details(r);
+        Map<String, String> details = details(r, renderer);
         if (abortReason != null) {
             return AgentResult.failed(null, abortReason, d, details);
         }
         switch (p.outcome()) {
             case TIMED_OUT -> {
                 StreamJsonRenderer.ApiRetry retry = renderer.lastRetry();
-                return AgentResult.timedOut(p.describe("Agent") + (retry == null ? "" : "; " + retry.describe()), d);
+                return AgentResult.timedOut(p.describe("Agent") + (retry == null ? "" : "; " + retry.describe()), d).withDetails(details);
             }
             case IDLE -> {
                 return AgentResult.idle(p.describe("Agent"), d);
             }
             case CANCELLED -> {
-                return AgentResult.cancelled(p.describe("Agent"), d);
+                return AgentResult.cancelled(p.describe("Agent"), d).withDetails(details);
             }
             case FAILED_TO_START -> {
                 return AgentResult.fromProcess(p, "(" + INSTALL_HINT + ")");
@@ -191,7 +191,7 @@ final class ClaudeAgent implements Agent {
         }
         int code = p.exitCode().orElse(-1);
         if (r != null && (r.isError() || code != 0)) {
-            return AgentResult.failed(code == 0 ? null : code, resultMessage(r, p), d, details);
+            return AgentResult.failed(code == 0 ? null : code, resultMessage(r, p, settings), d, details);
         }
         if (code != 0) {
             return AgentResult.failed(code, p.describe("Agent") + loginHint(p), d, details);
@@ -200,7 +200,7 @@ final class ClaudeAgent implements Agent {
             String tail = lastStderrLines(p);
             return AgentResult.failed(null, "Agent ended without reporting a result" + (tail.isEmpty() ? "" : ": " + tail), d, details);
         }
-        return AgentResult.succeeded(successMessage(r, d), d, details);
+        return AgentResult.succeeded(successMessage(r, d) + refusals(r, settings), d, details);
     }
 
     private static String successMessage(StreamJsonRenderer.ResultEvent r, Duration d) {
@@ -218,8 +218,23 @@ final class ClaudeAgent implements Agent {
         return m.toString();
     }
 
-    private static String resultMessage(StreamJsonRenderer.ResultEvent r, ProcessResult p) {
+    /** Tool calls the permission mode refused, with the settings that allow them; empty if none. */
+    private static String refusals(StreamJsonRenderer.ResultEvent r, ClaudeSettings settings) {
+        if (r == null || r.permissionDenials() == 0) {
+            return "";
+        }
+        return "; " + r.permissionDenials() + (r.permissionDenials() == 1 ? " tool call was" : " tool calls were")
+                + " refused by the permission mode '" + settings.permissionMode() + "' (allow them with AI_ALLOWED_TOOLS or AI_PERMISSION_MODE)";
+    }
+
+    private static String resultMessage(StreamJsonRenderer.ResultEvent r, ProcessResult p, ClaudeSettings settings) {
         String text = apiErrorText(r.text());
+        if (r.subtype().equals("error_max_budget_usd")) {
+            return "Agent stopped by its cost budget of $" + settings.maxCostUsd() + " (AI_MAX_COST_USD)"
+                    + (r.costUsd() == null ? "" : String.format(Locale.ROOT, " after spending $%.4f", r.costUsd()))
+                    + (r.turns() == null ? "" : " in " + r.turns() + (r.turns() == 1 ? " turn" : " turns"))
+                    + "; raise AI_MAX_COST_USD or narrow the prompt";
+        }
         if (r.subtype().equals("error_max_turns")) {
             return "Agent stopped after reaching its maximum of " + (r.turns() == null ? "" : r.turns() + " ")
                     + "turns; raise max-turns (AI_MAX_TURNS) or narrow the prompt";
@@ -248,7 +263,10 @@ final class ClaudeAgent implements Agent {
         return String.join(" · ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
     }
 
-    /** The message inside an "API Error: 400 {json}" result, else the text, bounded. */
+    /**
+     * The message inside an "API Error: 400 {json}" result (older CLIs), or after the "API Error: 400 "
+     * prefix (current ones), else the text, bounded.
+     */
     private static String apiErrorText(String text) {
         int brace = text.indexOf('{');
         if (text.startsWith("API Error") && brace > 0) {
@@ -259,6 +277,10 @@ final class ClaudeAgent implements Agent {
                     return text.substring(at + 11, end);
                 }
             }
+        }
+        java.util.regex.Matcher prefix = java.util.regex.Pattern.compile("^API Error: \\d{3} ").matcher(text);
+        if (prefix.find()) {
+            text = text.substring(prefix.end());
         }
         String oneLine = text.strip().replace('\n', ' ');
         return oneLine.length() > 500 ? oneLine.substring(0, 500) + "…" : oneLine;
@@ -277,19 +299,14 @@ final class ClaudeAgent implements Agent {
                 : "the API key was refused; check ANTHROPIC_API_KEY");
     }
 
-    private static Map<String, String> details(StreamJsonRenderer.ResultEvent r) {
-        Map<String, String> d = new LinkedHashMap<>();
+    /** The session's facts (the job record's agent_* fields) and what only Claude reports. */
+    private static Map<String, String> details(StreamJsonRenderer.ResultEvent r, StreamJsonRenderer renderer) {
+        Map<String, String> d = new LinkedHashMap<>(renderer.facts().details());
         if (r == null) {
             return d;
         }
         if (r.sessionId() != null) {
             d.put("agent_session_id", r.sessionId());
-        }
-        if (r.turns() != null) {
-            d.put("turns", r.turns().toString());
-        }
-        if (r.costUsd() != null) {
-            d.put("cost_usd", String.format(Locale.ROOT, "%.6f", r.costUsd()));
         }
         if (r.durationMs() != null) {
             d.put("agent_duration_ms", r.durationMs().toString());

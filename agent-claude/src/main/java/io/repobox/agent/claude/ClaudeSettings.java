@@ -19,7 +19,7 @@ import java.util.Set;
 record ClaudeSettings(String cliPath, String model, String outputFormat, String permissionMode, List<String> allowedTools,
                       List<String> disallowedTools, Integer maxTurns, String appendSystemPrompt, List<String> extraArgs,
                       String apiKey, String authToken, Duration gracePeriod, int maxLineBytes, boolean rawEvents,
-                      boolean disableAutoupdater, String minVersion, String configuredBaseUrl) {
+                      boolean disableAutoupdater, String minVersion, String configuredBaseUrl, String maxCostUsd) {
 
     /** The public Messages API endpoint, used when no base URL is configured. */
     static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
@@ -57,7 +57,24 @@ record ClaudeSettings(String cliPath, String model, String outputFormat, String 
                 c.getDuration("grace-period", ProcessSpec.DEFAULT_GRACE_PERIOD),
                 c.getInt("max-line-bytes", format.equals(STREAM_JSON) ? DEFAULT_JSON_MAX_LINE_BYTES : ProcessSpec.DEFAULT_MAX_LINE_BYTES),
                 c.getBoolean("raw-events", true), c.getBoolean("disable-autoupdater", true),
-                c.getString("min-version", DEFAULT_MIN_VERSION), c.getString("base-url").orElse(null));
+                c.getString("min-version", DEFAULT_MIN_VERSION), c.getString("base-url").orElse(null), maxCostUsd(c));
+    }
+
+    /** max-cost-usd (AI_MAX_COST_USD): a positive dollar amount, given to the CLI as --max-budget-usd. */
+    static String maxCostUsd(AgentConfig c) {
+        String v = c.getString("max-cost-usd").orElse(null);
+        if (v == null) {
+            return null;
+        }
+        try {
+            if (new java.math.BigDecimal(v).signum() > 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new AgentConfigException("claude option 'max-cost-usd' (AI_MAX_COST_USD) must be a positive amount of dollars such as 2.50, got '"
+                + v + "'");
     }
 
     /**
@@ -76,6 +93,9 @@ record ClaudeSettings(String cliPath, String model, String outputFormat, String 
         }
         if (maxTurns != null) {
             argv.add("--max-turns=" + maxTurns);
+        }
+        if (maxCostUsd != null) {
+            argv.add("--max-budget-usd=" + maxCostUsd);
         }
         if (appendSystemPrompt != null) {
             argv.add("--append-system-prompt=" + appendSystemPrompt);

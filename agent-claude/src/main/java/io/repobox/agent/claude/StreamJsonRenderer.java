@@ -3,21 +3,25 @@ package io.repobox.agent.claude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.repobox.agent.Durations;
 import io.repobox.agent.OutputLine;
 import io.repobox.agent.OutputSink;
+import io.repobox.agent.event.AgentEvent;
+import io.repobox.agent.event.EventRenderer;
+import io.repobox.agent.event.SessionFacts;
+import io.repobox.agent.event.ToolKind;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * Turns the CLI's stream-json events into lines a person can follow, as they arrive: the
- * assistant's text, each tool call with its main argument, a summary of each tool result, API
- * retries, and the final summary. Unknown event or block types are passed on in a generic form,
- * and a line that is not JSON is passed on as it is, so nothing the CLI prints is lost. The raw
- * event rides along on the first line rendered from it ({@link OutputLine#event()}).
+ * Maps the CLI's stream-json events onto the provider-neutral {@link AgentEvent}s, which the shared
+ * {@link EventRenderer} turns into lines as they arrive: the assistant's text, each tool call with
+ * its main argument, a summary of each tool result, API retries, refused tool calls, sub-tasks and
+ * the final summary. Unknown event or block types are passed on in a generic form, and a line that
+ * is not JSON is passed on as it is, so nothing the CLI prints is lost. The raw event rides along on
+ * the first line rendered from it ({@link OutputLine#event()}).
  *
  * <p>It also keeps what the result needs: the {@code result} event and the last API retry.
  * Called from the stdout reader thread only.
@@ -26,7 +30,7 @@ final class StreamJsonRenderer {
 
     /** The final {@code result} event, reduced to what the result and the job record need. */
     record ResultEvent(String subtype, boolean isError, Integer apiErrorStatus, String text, String sessionId, Integer turns,
-                       Long durationMs, Double costUsd) {
+                       Long durationMs, Double costUsd, int permissionDenials) {
     }
 
     /** The last {@code api_retry} event. */
@@ -38,22 +42,16 @@ final class StreamJsonRenderer {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_RAW_EVENT_CHARS = 64 * 1024;
-    private static final int MAX_ARGUMENT_CHARS = 200;
-    private static final int MAX_RENDERED_CHARS = 16 * 1024;
     private static final String[] MAIN_ARGUMENTS = {"command", "file_path", "notebook_path", "pattern", "url", "query", "path",
         "description", "prompt", "skill", "subject"};
 
-    private final OutputSink sink;
-    private final boolean rawEvents;
+    private final EventRenderer renderer;
     private final Consumer<ApiRetry> onAuthenticationFailure;
-    private final Map<String, String> toolNames = new ConcurrentHashMap<>();
     private volatile ResultEvent result;
     private volatile ApiRetry lastRetry;
 
     StreamJsonRenderer(OutputSink sink, boolean rawEvents, Consumer<ApiRetry> onAuthenticationFailure) {
-        this.sink = sink;
-        this.rawEvents = rawEvents;
+        this.renderer = new EventRenderer(sink, rawEvents);
         this.onAuthenticationFailure = onAuthenticationFailure;
     }
 
@@ -63,6 +61,11 @@ final class StreamJsonRenderer {
 
     ApiRetry lastRetry() {
         return lastRetry;
+    }
+
+    /** What the session's events added up to (session id, version, turns, cost, tokens, refusals). */
+    SessionFacts facts() {
+        return renderer.facts();
     }
 
     /** Renders one stdout line. */
@@ -76,62 +79,64 @@ final class StreamJsonRenderer {
             }
         }
         if (event == null || !event.isObject()) {
-            sink.accept(new OutputLine(timestamp, OutputLine.Stream.STDOUT, OutputLine.Source.AGENT, line));
+            renderer.passThrough(timestamp, OutputLine.Stream.STDOUT, line);
             return;
         }
-        Emitter out = new Emitter(timestamp, rawEvents && line.length() <= MAX_RAW_EVENT_CHARS ? line : null);
         String type = event.path("type").asText("");
+        List<AgentEvent> out = new ArrayList<>();
         switch (type) {
             case "system" -> system(event, out);
             case "assistant" -> assistant(event, out);
             case "user" -> user(event, out);
             case "result" -> result(event, out);
-            default -> out.line(generic(type, event));
+            default -> out.add(new AgentEvent.Unknown(type, event.toString()));
         }
-        out.finish(type);
+        renderer.render(timestamp, line, type, out);
+        ApiRetry retry = lastRetry;
+        if (type.equals("system") && event.path("subtype").asText("").equals("api_retry") && retry != null
+                && (retry.status() == 401 || retry.status() == 403)) {
+            onAuthenticationFailure.accept(retry);
+        }
     }
 
-    private void system(JsonNode e, Emitter out) {
+    private void system(JsonNode e, List<AgentEvent> out) {
         String subtype = e.path("subtype").asText("");
         switch (subtype) {
-            case "init" -> out.line("Claude Code " + e.path("claude_code_version").asText("?") + " · model " + e.path("model").asText("?")
-                    + " · permission mode " + e.path("permissionMode").asText("?") + " · session " + e.path("session_id").asText("?"));
+            case "init" -> out.add(new AgentEvent.SessionStarted("Claude Code", e.path("claude_code_version").asText(""),
+                    e.path("model").asText(""), e.path("session_id").asText(""),
+                    Map.of("permission mode", e.path("permissionMode").asText("?"))));
             case "api_retry" -> {
                 ApiRetry retry = new ApiRetry(e.path("error_status").asInt(0), e.path("error").asText(""), e.path("attempt").asInt(0),
                         e.path("max_retries").asInt(0), e.path("retry_delay_ms").asLong(0));
                 lastRetry = retry;
-                out.line("API " + statusWords(retry.status(), retry.error()) + " (" + retry.status() + ") — retry " + retry.attempt()
-                        + " of " + retry.maxRetries() + " in " + Durations.format(Duration.ofMillis(retry.delayMs())));
-                if (retry.status() == 401 || retry.status() == 403) {
-                    onAuthenticationFailure.accept(retry);
-                }
+                out.add(new AgentEvent.ApiRetry(retry.status(), retry.error(), retry.attempt(), retry.maxRetries(),
+                        Duration.ofMillis(retry.delayMs())));
             }
-            default -> out.line(generic("system/" + subtype, e));
+            case "task_started" -> out.add(new AgentEvent.Notice("task started", text(e, "description", "prompt", "task_type", "task_id")));
+            case "task_notification", "task_progress" -> out.add(new AgentEvent.Notice(subtype.equals("task_progress") ? "task" : "task "
+                    + e.path("status").asText("update"), text(e, "summary", "description", "output_file", "task_id")));
+            case "task_updated" -> out.add(new AgentEvent.Notice("task updated", text(e.path("patch"), "status", "description", "error")
+                    + " (" + e.path("task_id").asText("?") + ")"));
+            default -> out.add(new AgentEvent.Unknown("system/" + subtype, e.toString()));
         }
     }
 
-    private void assistant(JsonNode e, Emitter out) {
+    private void assistant(JsonNode e, List<AgentEvent> out) {
         for (JsonNode block : e.path("message").path("content")) {
             String type = block.path("type").asText("");
             switch (type) {
-                case "text" -> {
-                    for (String line : block.path("text").asText("").split("\n", -1)) {
-                        out.line(line);
-                    }
-                }
+                case "text" -> out.add(new AgentEvent.AssistantText(block.path("text").asText("")));
                 case "tool_use" -> {
                     String name = block.path("name").asText("tool");
-                    toolNames.put(block.path("id").asText(""), name);
-                    String argument = mainArgument(block.path("input"));
-                    out.line("→ " + name + (argument.isEmpty() ? "" : ": " + argument));
+                    out.add(new AgentEvent.ToolCall(block.path("id").asText(""), name, kind(name), mainArgument(block.path("input"))));
                 }
-                case "thinking" -> out.line("(thinking) " + firstLine(block.path("thinking").asText(""), MAX_ARGUMENT_CHARS));
-                default -> out.line(generic("assistant/" + type, block));
+                case "thinking" -> out.add(new AgentEvent.Thinking(block.path("thinking").asText("")));
+                default -> out.add(new AgentEvent.Unknown("assistant/" + type, block.toString()));
             }
         }
     }
 
-    private void user(JsonNode e, Emitter out) {
+    private void user(JsonNode e, List<AgentEvent> out) {
         JsonNode content = e.path("message").path("content");
         if (!content.isArray()) {
             return; // the prompt echoed back: already known
@@ -139,55 +144,64 @@ final class StreamJsonRenderer {
         for (JsonNode block : content) {
             String type = block.path("type").asText("");
             if (type.equals("tool_result")) {
-                String name = toolNames.getOrDefault(block.path("tool_use_id").asText(""), "tool");
-                String text = resultText(block.path("content"));
-                long lines = text.isEmpty() ? 0 : text.lines().count();
-                boolean error = block.path("is_error").asBoolean(false);
-                out.line("← " + name + (error ? " failed: " : ": ") + (text.isBlank() ? "(no output)" : firstLine(text, MAX_ARGUMENT_CHARS))
-                        + (lines > 1 ? " (" + lines + " lines)" : ""));
+                out.add(new AgentEvent.ToolResult(block.path("tool_use_id").asText(""), null, !block.path("is_error").asBoolean(false),
+                        resultText(block.path("content"))));
             } else if (!type.equals("text")) {
-                out.line(generic("user/" + type, block));
+                out.add(new AgentEvent.Unknown("user/" + type, block.toString()));
             }
         }
     }
 
-    private void result(JsonNode e, Emitter out) {
+    private void result(JsonNode e, List<AgentEvent> out) {
+        JsonNode denials = e.path("permission_denials");
         ResultEvent r = new ResultEvent(e.path("subtype").asText(""), e.path("is_error").asBoolean(false),
                 e.hasNonNull("api_error_status") ? e.path("api_error_status").asInt() : null, e.path("result").asText(""),
                 e.path("session_id").asText(null), e.hasNonNull("num_turns") ? e.path("num_turns").asInt() : null,
                 e.hasNonNull("duration_ms") ? e.path("duration_ms").asLong() : null,
-                e.hasNonNull("total_cost_usd") ? e.path("total_cost_usd").asDouble() : null);
+                e.hasNonNull("total_cost_usd") ? e.path("total_cost_usd").asDouble() : null, denials.size());
         result = r;
-        StringBuilder summary = new StringBuilder(r.isError() ? "Result: error" : "Result: success");
-        if (!r.subtype().isEmpty() && !r.subtype().equals("success")) {
-            summary.append(" (").append(r.subtype()).append(')');
+        // Each refused call once, at the end, where the CLI lists them all.
+        for (JsonNode d : denials) {
+            out.add(new AgentEvent.PermissionDenied(d.path("tool_name").asText("tool"), mainArgument(d.path("tool_input"))));
         }
-        if (r.turns() != null) {
-            summary.append(" · ").append(r.turns()).append(r.turns() == 1 ? " turn" : " turns");
+        JsonNode usage = e.path("usage");
+        if (usage.isObject()) {
+            out.add(new AgentEvent.Usage(usage.path("input_tokens").asLong(0) + usage.path("cache_creation_input_tokens").asLong(0)
+                    + usage.path("cache_read_input_tokens").asLong(0), usage.path("output_tokens").asLong(0),
+                    usage.path("cache_read_input_tokens").asLong(0), null));
         }
-        if (r.durationMs() != null) {
-            summary.append(" · ").append(Durations.format(Duration.ofMillis(r.durationMs())));
-        }
-        if (r.costUsd() != null) {
-            summary.append(String.format(Locale.ROOT, " · $%.4f", r.costUsd()));
-        }
-        out.line(summary.toString());
-        if (r.isError() && !r.text().isBlank()) {
-            out.line(firstLine(r.text(), 1000));
-        }
+        out.add(new AgentEvent.FinalResult(!r.isError(), r.subtype(), r.turns(), r.durationMs() == null ? null : Duration.ofMillis(r.durationMs()),
+                r.costUsd(), r.isError() ? r.text() : ""));
     }
 
-    /** A line for an event this renderer does not know: its type and a compact, bounded form of it. */
-    private static String generic(String type, JsonNode node) {
-        String compact = node.toString();
-        return "[" + (type.isEmpty() ? "event" : type) + "] " + (compact.length() > 300 ? compact.substring(0, 300) + "…" : compact);
+    private static ToolKind kind(String tool) {
+        return switch (tool) {
+            case "Read", "LS", "NotebookRead" -> ToolKind.READ;
+            case "Write", "Edit", "MultiEdit", "NotebookEdit" -> ToolKind.EDIT;
+            case "Bash", "BashOutput", "KillBash", "KillShell" -> ToolKind.COMMAND;
+            case "Grep", "Glob" -> ToolKind.SEARCH;
+            case "WebFetch", "WebSearch" -> ToolKind.WEB;
+            case "Task", "Agent", "TodoWrite", "ExitPlanMode", "TaskCreate", "TaskUpdate" -> ToolKind.TASK;
+            default -> ToolKind.OTHER;
+        };
     }
 
     private static String mainArgument(JsonNode input) {
         for (String field : MAIN_ARGUMENTS) {
             JsonNode v = input.get(field);
             if (v != null && v.isValueNode() && !v.asText().isBlank()) {
-                return firstLine(v.asText(), MAX_ARGUMENT_CHARS);
+                return v.asText();
+            }
+        }
+        return "";
+    }
+
+    /** The first non-blank of {@code fields}. */
+    private static String text(JsonNode e, String... fields) {
+        for (String field : fields) {
+            String v = e.path(field).asText("");
+            if (!v.isBlank()) {
+                return v;
             }
         }
         return "";
@@ -206,58 +220,7 @@ final class StreamJsonRenderer {
         return out.toString();
     }
 
-    private static String firstLine(String text, int max) {
-        String stripped = text.strip();
-        int nl = stripped.indexOf('\n');
-        String first = nl < 0 ? stripped : stripped.substring(0, nl) + " …";
-        return first.length() > max ? first.substring(0, max) + "…" : first;
-    }
-
     static String statusWords(int status, String error) {
-        return switch (status) {
-            case 400 -> "bad request";
-            case 401 -> "authentication rejected";
-            case 403 -> "permission denied";
-            case 404 -> "not found";
-            case 413 -> "request too large";
-            case 429 -> "rate limited";
-            case 500 -> "internal error";
-            case 529 -> "overloaded";
-            default -> error.isBlank() ? "error" : error.replace('_', ' ');
-        };
-    }
-
-    /** Emits the lines of one event; the raw event goes with the first. */
-    private final class Emitter {
-        private final long timestamp;
-        private String raw;
-        private boolean any;
-
-        Emitter(long timestamp, String raw) {
-            this.timestamp = timestamp;
-            this.raw = raw;
-        }
-
-        void line(String text) {
-            // A rendered line is bounded like a raw one: very long text becomes several lines.
-            int from = 0;
-            do {
-                int to = Math.min(text.length(), from + MAX_RENDERED_CHARS);
-                if (to < text.length() && Character.isHighSurrogate(text.charAt(to - 1))) {
-                    to--; // never split a surrogate pair
-                }
-                sink.accept(new OutputLine(timestamp, OutputLine.Stream.STDOUT, OutputLine.Source.AGENT, text.substring(from, to), raw));
-                raw = null;
-                any = true;
-                from = to;
-            } while (from < text.length());
-        }
-
-        /** An event that rendered to nothing still reaches consumers that want raw events. */
-        void finish(String type) {
-            if (!any && raw != null) {
-                line("[" + type + "]");
-            }
-        }
+        return EventRenderer.statusWords(status, error);
     }
 }

@@ -2,6 +2,7 @@ package io.repobox.agent.claude;
 
 import static io.repobox.agent.testing.RecordingHandler.SAFETY_NET;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.repobox.agent.Agent;
 import io.repobox.agent.AgentConfig;
@@ -74,8 +75,9 @@ class ClaudeAgentIT {
 
         assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(result.message()).isEqualTo("Agent finished: 3 turns, 12s, $0.0123");
-        assertThat(result.details()).containsEntry("agent_session_id", "sess-1").containsEntry("turns", "3")
-                .containsEntry("cost_usd", "0.012300").containsEntry("agent_duration_ms", "12345");
+        assertThat(result.details()).containsEntry("agent_session_id", "sess-1").containsEntry("agent_turns", "3")
+                .containsEntry("agent_cost_usd", "0.012300").containsEntry("agent_duration_ms", "12345")
+                .containsEntry("agent_version", "2.1.110").containsEntry("agent_model", "claude-sonnet-4-6");
         assertThat(sink.texts(OutputLine.Stream.STDOUT)).containsExactly(
                 "Claude Code 2.1.110 · model claude-sonnet-4-6 · permission mode acceptEdits · session sess-1",
                 "I will add the file.", "Then run the tests.", "→ Write: /repo/hello.txt",
@@ -156,6 +158,38 @@ class ClaudeAgentIT {
         assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(result.exitCode()).isEmpty();
         assertThat(result.message()).isEqualTo("Agent stopped after reaching its maximum of 5 turns; raise max-turns (AI_MAX_TURNS) or narrow the prompt");
+    }
+
+    @Test
+    void aCostBudgetGoesToTheCliAndItsEndSaysWhichBudgetAndHowMuchWasUsed() throws Exception {
+        AgentResult result = run(agent("max-cost-usd", "0.25").start(request("max-budget", "x").build(), new RecordingHandler()));
+
+        assertThat(Files.readAllLines(record.resolve("argv"))).contains("--max-budget-usd=0.25");
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.message()).isEqualTo("Agent stopped by its cost budget of $0.25 (AI_MAX_COST_USD) after spending $0.2612 in 4 turns; "
+                + "raise AI_MAX_COST_USD or narrow the prompt");
+        assertThat(result.details()).containsEntry("agent_cost_usd", "0.261200");
+    }
+
+    @Test
+    void anInvalidCostBudgetIsRefusedNamingTheSetting() {
+        assertThatThrownBy(() -> agent("max-cost-usd", "lots"))
+                .hasMessage("claude option 'max-cost-usd' (AI_MAX_COST_USD) must be a positive amount of dollars such as 2.50, got 'lots'");
+    }
+
+    @Test
+    void refusedToolCallsAndSubTasksAreRenderedAndCounted() throws Exception {
+        RecordingHandler sink = new RecordingHandler();
+        AgentResult result = run(agent().start(request("denied", "x").build(), sink));
+
+        assertThat(sink.texts(OutputLine.Stream.STDOUT)).containsSubsequence("[task started] Explore the repository",
+                "[task completed] Found 3 files", "✗ Bash refused by the permission settings: npm install",
+                "Result: success · 2 turns · 3s · 120 tokens in (100 cached), 7 out · $0.0100");
+        assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(result.message()).isEqualTo("Agent finished: 2 turns, 3s, $0.0100; 1 tool call was refused by the permission mode "
+                + "'acceptEdits' (allow them with AI_ALLOWED_TOOLS or AI_PERMISSION_MODE)");
+        assertThat(result.details()).containsEntry("agent_permission_denials", "1").containsEntry("agent_input_tokens", "120")
+                .containsEntry("agent_output_tokens", "7");
     }
 
     @Test

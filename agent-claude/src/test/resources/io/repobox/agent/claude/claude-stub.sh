@@ -46,6 +46,18 @@ case "${STUB_SCENARIO:-success}" in
     echo "$init"
     printf '%s\n' '{"type":"result","subtype":"error_max_turns","is_error":true,"duration_ms":5000,"num_turns":5,"session_id":"sess-1","total_cost_usd":0.5}'
     exit 0 ;;
+  max-budget)
+    echo "$init"
+    printf '%s\n' '{"type":"result","subtype":"error_max_budget_usd","is_error":true,"duration_ms":5000,"num_turns":4,"session_id":"sess-1","total_cost_usd":0.2612,"errors":["Reached maximum budget ($0.25)"]}'
+    exit 1 ;;
+  denied)
+    echo "$init"
+    printf '%s\n' '{"type":"system","subtype":"task_started","task_id":"t1","tool_use_id":"toolu_9","description":"Explore the repository","task_type":"local_agent"}'
+    printf '%s\n' '{"type":"system","subtype":"task_notification","task_id":"t1","status":"completed","output_file":"","summary":"Found 3 files"}'
+    printf '%s\n' '{"type":"assistant","message":{"content":[{"type":"tool_use","id":"toolu_3","name":"Bash","input":{"command":"npm install"}}]}}'
+    printf '%s\n' '{"type":"user","message":{"content":[{"type":"tool_result","tool_use_id":"toolu_3","is_error":true,"content":"Claude requested permissions to use Bash, but you have not granted it yet."}]}}'
+    printf '%s\n' '{"type":"result","subtype":"success","is_error":false,"duration_ms":3000,"num_turns":2,"result":"I could not run npm.","session_id":"sess-1","total_cost_usd":0.01,"usage":{"input_tokens":20,"cache_read_input_tokens":100,"output_tokens":7},"permission_denials":[{"tool_name":"Bash","tool_use_id":"toolu_3","tool_input":{"command":"npm install"}}]}'
+    exit 0 ;;
   no-result)
     echo "$init"
     echo "the model went away" >&2

@@ -29,7 +29,7 @@ final class AgentsCommand implements Callable<Integer> {
             out.println("No agent provider is on the classpath.");
         }
         for (AgentProviders.Found found : providers.providers()) {
-            Readiness readiness = found.provider().readiness(parent.config().agentConfig());
+            Readiness readiness = found.provider().readiness(parent.config().agentConfig(found.name()));
             out.printf("%s%s  %s%n", found.name(), found.name().equals(selected) ? " (selected)" : "",
                     readiness.ready() ? "ready" : "NOT READY");
             out.printf("    %s%n", found.provider().description());

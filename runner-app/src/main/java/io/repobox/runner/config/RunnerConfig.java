@@ -27,10 +27,9 @@ public final class RunnerConfig {
             Map.entry("allowed-tools", "AI_ALLOWED_TOOLS"),
             Map.entry("disallowed-tools", "AI_DISALLOWED_TOOLS"),
             Map.entry("max-turns", "AI_MAX_TURNS"),
+            Map.entry("max-cost-usd", "AI_MAX_COST_USD"),
             Map.entry("append-system-prompt", "AI_APPEND_SYSTEM_PROMPT"),
             Map.entry("extra-args", "AI_EXTRA_ARGS"),
-            Map.entry("api-key", "ANTHROPIC_API_KEY"),
-            Map.entry("auth-token", "ANTHROPIC_AUTH_TOKEN"),
             Map.entry("grace-period", "AI_GRACE_PERIOD"),
             Map.entry("max-line-bytes", "AI_MAX_LINE_BYTES"));
 
@@ -175,9 +174,14 @@ public final class RunnerConfig {
         }
     }
 
-    /** The provider configuration, mapped from the AI_* variables and the Anthropic credentials. */
+    /** The selected provider's configuration, mapped from the AI_* variables and its credentials. */
     public AgentConfig agentConfig() {
-        Map<String, String> values = new LinkedHashMap<>();
+        return agentConfig(agentName());
+    }
+
+    /** {@code provider}'s configuration: the AI_* variables and that provider's credentials only. */
+    public AgentConfig agentConfig(String provider) {
+        Map<String, String> values = new LinkedHashMap<>(AgentCredentials.forProvider(provider, env));
         AGENT_KEYS.forEach((key, variable) -> {
             String v = env.get(variable);
             if (v != null && !v.isBlank()) {
@@ -190,7 +194,9 @@ public final class RunnerConfig {
     /** Values that must never be printed: masked in every line and message. */
     public List<String> secrets() {
         List<String> out = new ArrayList<>();
-        for (String name : List.of("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ENCRYPTION_KEY", "REDIS_PASSWORD")) {
+        List<String> names = new ArrayList<>(AgentCredentials.SECRET_VARIABLES);
+        names.addAll(List.of("ENCRYPTION_KEY", "REDIS_PASSWORD"));
+        for (String name : names) {
             String v = env.get(name);
             if (v != null && !v.isBlank()) {
                 out.add(v);

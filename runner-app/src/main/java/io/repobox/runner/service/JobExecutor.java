@@ -7,6 +7,7 @@ import io.repobox.agent.AgentResult;
 import io.repobox.agent.Durations;
 import io.repobox.agent.OutputLine;
 import io.repobox.agent.SecretMasker;
+import io.repobox.agent.event.SessionFacts;
 import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.ProcessExecution;
 import io.repobox.agent.process.ProcessResult;
@@ -190,7 +191,7 @@ public final class JobExecutor {
             fields.put("lines_added", Long.toString(added));
             fields.put("lines_removed", Long.toString(removed));
             if (files == 0) {
-                out.runner("The agent changed nothing: no commit, no push");
+                out.runner(nothingChanged(result));
                 outcome = new Outcome(JobStatus.SUCCESS, "", "");
             } else {
                 out.runner("Committed " + files + (files == 1 ? " file" : " files") + " (+" + added + " −" + removed + ")");
@@ -341,6 +342,17 @@ public final class JobExecutor {
             return Duration.ZERO.plusMillis(1);
         }
         return Duration.ofNanos(Math.min(left, cap.toNanos()));
+    }
+
+    /** Why there is nothing to commit, naming the settings when the permission mode refused the agent's tools. */
+    static String nothingChanged(AgentResult result) {
+        int refused = Integer.parseInt(result.details().getOrDefault(SessionFacts.PERMISSION_DENIALS, "0"));
+        if (refused == 0) {
+            return "The agent changed nothing: no commit, no push";
+        }
+        return "The agent changed nothing, and " + refused + (refused == 1 ? " tool call was" : " tool calls were")
+                + " refused by the permission mode: allow the tools it needs with AI_ALLOWED_TOOLS (for example Bash,Write) or"
+                + " choose another AI_PERMISSION_MODE; no commit, no push";
     }
 
     /** The first line of the prompt as the subject (at most 72 characters), the job id in the body. */

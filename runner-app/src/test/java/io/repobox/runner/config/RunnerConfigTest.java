@@ -34,6 +34,20 @@ class RunnerConfigTest {
     }
 
     @Test
+    void eachProviderGetsItsOwnKeyOnlyAndEveryKeyIsMasked() {
+        RunnerConfig config = RunnerConfig.of(Map.of("AI_PROVIDER", "codex", "ANTHROPIC_API_KEY", "sk-ant-1", "OPENAI_API_KEY", "sk-openai-2",
+                "GEMINI_API_KEY", "gem-3", "AI_MAX_COST_USD", "1.50"));
+
+        assertThat(config.agentConfig().asMap()).containsOnly(Map.entry("api-key", "sk-openai-2"), Map.entry("max-cost-usd", "1.50"));
+        assertThat(config.agentConfig("gemini").getString("api-key")).hasValue("gem-3");
+        assertThat(config.agentConfig("claude").getString("api-key")).hasValue("sk-ant-1");
+        assertThat(config.agentConfig("fake").getString("api-key")).isEmpty();
+        assertThat(RunnerConfig.of(Map.of("AI_PROVIDER", "codex", "OPENAI_API_KEY", "o", "CODEX_API_KEY", "c")).agentConfig()
+                .getString("api-key")).hasValue("c");
+        assertThat(config.secrets()).contains("sk-ant-1", "sk-openai-2", "gem-3");
+    }
+
+    @Test
     void malformedValuesNameTheVariable() {
         assertThatThrownBy(() -> RunnerConfig.of(Map.of("AI_TIMEOUT", "soon")).aiTimeout()).isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("AI_TIMEOUT: 'soon' is not a duration");

@@ -103,13 +103,14 @@ class ClaudeRealCliIT {
 
     @Test
     void aToolRefusedByThePermissionModeIsShownAndCounted() throws Exception {
-        api.reply(new FakeMessagesApi.ToolCall("Bash", "{\"command\":\"echo refused > refused.txt\",\"description\":\"write a file\"}"));
+        // acceptEdits lets current CLIs run plain file commands (echo > file); a program they cannot judge is refused.
+        api.reply(new FakeMessagesApi.ToolCall("Bash", "{\"command\":\"node -e \\\"require('fs').writeFileSync('refused.txt', 'x')\\\"\",\"description\":\"write a file\"}"));
         RecordingHandler sink = new RecordingHandler();
         AgentResult result = run(agent(), "Run a command", Duration.ofMinutes(2), sink);
 
         assertThat(result.outcome()).as(result.message()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(repo.resolve("refused.txt")).doesNotExist();
-        assertThat(sink.texts()).contains("✗ Bash refused by the permission settings: echo refused > refused.txt");
+        assertThat(sink.texts()).contains("✗ Bash refused by the permission settings: node -e \"require('fs').writeFileSync('refused.txt', 'x')\"");
         assertThat(result.details()).containsEntry("agent_permission_denials", "1");
         assertThat(result.message()).endsWith("1 tool call was refused by the permission mode 'acceptEdits' "
                 + "(allow them with AI_ALLOWED_TOOLS or AI_PERMISSION_MODE)");

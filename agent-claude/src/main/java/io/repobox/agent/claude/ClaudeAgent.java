@@ -174,7 +174,7 @@ final class ClaudeAgent implements Agent {
                 return AgentResult.timedOut(p.describe("Agent") + (retry == null ? "" : "; " + retry.describe()), d).withDetails(details);
             }
             case IDLE -> {
-                return AgentResult.idle(p.describe("Agent"), d);
+                return AgentResult.idle(p.describe("Agent"), d).withDetails(details);
             }
             case CANCELLED -> {
                 return AgentResult.cancelled(p.describe("Agent"), d).withDetails(details);

@@ -108,6 +108,7 @@ final class CodexAgent implements Agent {
                 .environment(env)
                 .stdin(request.prompt())
                 .timeout(request.timeout())
+                .idleTimeout(request.idleTimeout())
                 .gracePeriod(settings.gracePeriod())
                 .maxLineBytes(settings.maxLineBytes())
                 .masker(masker)
@@ -184,6 +185,9 @@ final class CodexAgent implements Agent {
                 return AgentResult.timedOut(p.describe("Agent") + (retry == null ? "" : "; the model API answered "
                         + (retry.status() == 0 ? retry.error() : retry.status() + " (" + EventRenderer.statusWords(retry.status(), retry.error()) + ")")
                         + "; the CLI was at retry " + retry.attempt() + " of " + retry.maxRetries()), d).withDetails(details);
+            }
+            case IDLE -> {
+                return AgentResult.idle(p.describe("Agent"), d).withDetails(details);
             }
             case CANCELLED -> {
                 return AgentResult.cancelled(p.describe("Agent"), d).withDetails(details);

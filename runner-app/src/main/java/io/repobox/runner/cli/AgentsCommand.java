@@ -20,16 +20,39 @@ final class AgentsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Option(names = "--json", description = "Print the providers as one JSON document.")
+    boolean json;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         AgentProviders providers = AgentProviders.load();
-        String selected = parent.config().agentName();
+        var config = parent.config();
+        String selected = config.agentName();
+        if (json) {
+            java.util.List<java.util.Map<String, Object>> list = new java.util.ArrayList<>();
+            for (AgentProviders.Found found : providers.providers()) {
+                Readiness readiness = found.provider().readiness(config.agentConfig(found.name()));
+                java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
+                p.put("name", found.name());
+                p.put("selected", found.name().equals(selected));
+                p.put("ready", readiness.ready());
+                p.put("description", found.provider().description());
+                p.put("summary", readiness.summary());
+                p.put("problems", readiness.problems());
+                p.put("class", found.className());
+                p.put("location", String.valueOf(found.location()));
+                list.add(p);
+            }
+            out.println(Json.write(java.util.Map.of("providers", list, "warnings", providers.problems())));
+            out.flush();
+            return ExitCodes.SUCCESS;
+        }
         if (providers.providers().isEmpty()) {
             out.println("No agent provider is on the classpath.");
         }
         for (AgentProviders.Found found : providers.providers()) {
-            Readiness readiness = found.provider().readiness(parent.config().agentConfig(found.name()));
+            Readiness readiness = found.provider().readiness(config.agentConfig(found.name()));
             out.printf("%s%s  %s%n", found.name(), found.name().equals(selected) ? " (selected)" : "",
                     readiness.ready() ? "ready" : "NOT READY");
             out.printf("    %s%n", found.provider().description());

@@ -2,6 +2,7 @@ package io.repobox.runner.cli;
 
 import io.repobox.runner.config.ConfigurationException;
 import io.repobox.runner.config.RunnerConfig;
+import io.repobox.runner.job.JobStatus;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,11 +33,14 @@ final class CancelCommand implements Callable<Integer> {
         RunnerConfig config = options.apply(parent.environment());
         RedisSession.checkJobId(jobId);
         try (RedisSession session = RedisSession.open(config)) {
+            // The cancel script answers "cancelled" both for a pending job it cancels and for one cancelled before.
+            String before = session.store.load(jobId).map(j -> j.getOrDefault("status", "")).orElse("");
             String result = session.store.requestCancel(jobId, System.currentTimeMillis());
             PrintWriter out = spec.commandLine().getOut();
             switch (result) {
                 case "missing" -> throw new ConfigurationException("job " + jobId + " does not exist");
-                case "cancelled" -> out.println("Job " + jobId + " was pending and is cancelled; it will not start.");
+                case "cancelled" -> out.println(JobStatus.CANCELLED.equals(before) ? "Job " + jobId + " was already cancelled; nothing to do."
+                        : "Job " + jobId + " was pending and is cancelled; it will not start.");
                 case "requested" -> out.println("Job " + jobId + " is running; its runner stops it within seconds.");
                 default -> out.println("Job " + jobId + " has already ended (" + result + "); nothing to cancel.");
             }

@@ -1,8 +1,7 @@
 package io.repobox.runner.cli;
 
-import io.repobox.runner.config.ConfigurationException;
 import io.repobox.runner.config.RunnerConfig;
-import java.util.HashMap;
+import io.repobox.runner.config.Settings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -37,32 +36,34 @@ final class ConfigOptions {
     @Option(names = "--model", paramLabel = "MODEL", description = "AI_MODEL")
     String model;
 
-    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "Set any configuration variable, e.g. --set AI_MAX_OUTPUT_LINES=5000.")
+    @Option(names = "--set", paramLabel = "NAME=VALUE", description = {"Set any configuration variable, e.g. --set AI_MAX_OUTPUT_LINES=5000.",
+            "Secrets are refused here (the process list shows them): use the variable or its _FILE form."})
     Map<String, String> set = new LinkedHashMap<>();
 
-    /** The environment with the flags applied. */
+    /** The settings: the environment with these flags applied, parsed once. */
     RunnerConfig apply(Map<String, String> environment) {
-        Map<String, String> env = new HashMap<>(environment);
-        put(env, "REDIS_URL", redisUrl);
-        put(env, "RUNNER_ID", runnerId);
-        put(env, "MAX_CONCURRENT_JOBS", maxConcurrentJobs);
-        put(env, "MAX_JOBS_PER_USER", maxJobsPerUser);
-        put(env, "TEMP_DIR", tempDir);
-        put(env, "JOB_TIMEOUT", jobTimeout);
-        put(env, "AI_CLI_PATH", cliPath);
-        put(env, "AI_MODEL", model);
-        set.forEach((k, v) -> {
-            if (!k.matches("[A-Z][A-Z0-9_]*")) {
-                throw new ConfigurationException("--set " + k + "=…: variable names are upper case, like AI_MAX_OUTPUT_LINES");
-            }
-            env.put(k, v);
-        });
-        return RunnerConfig.of(env);
+        return apply(environment, Map.of());
     }
 
-    private static void put(Map<String, String> env, String name, String value) {
+    /** As {@link #apply(Map)}, with a command's own flags (variable name → flag) applied last. */
+    RunnerConfig apply(Map<String, String> environment, Map<String, Settings.Flag> commandFlags) {
+        Map<String, Settings.Flag> flags = new LinkedHashMap<>();
+        put(flags, "REDIS_URL", "--redis-url", redisUrl);
+        put(flags, "RUNNER_ID", "--runner-id", runnerId);
+        put(flags, "MAX_CONCURRENT_JOBS", "--max-concurrent-jobs", maxConcurrentJobs);
+        put(flags, "MAX_JOBS_PER_USER", "--max-jobs-per-user", maxJobsPerUser);
+        put(flags, "TEMP_DIR", "--temp-dir", tempDir);
+        put(flags, "JOB_TIMEOUT", "--job-timeout", jobTimeout);
+        put(flags, "AI_CLI_PATH", "--cli-path", cliPath);
+        put(flags, "AI_MODEL", "--model", model);
+        set.forEach((k, v) -> flags.put(k, new Settings.Flag("--set " + k, v)));
+        flags.putAll(commandFlags);
+        return RunnerConfig.of(environment, flags);
+    }
+
+    private static void put(Map<String, Settings.Flag> flags, String name, String flag, String value) {
         if (value != null) {
-            env.put(name, value);
+            flags.put(name, new Settings.Flag(flag, value));
         }
     }
 }

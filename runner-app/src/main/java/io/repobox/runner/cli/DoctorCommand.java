@@ -41,7 +41,7 @@ final class DoctorCommand implements Callable<Integer> {
         RunnerConfig config = options.apply(parent.environment());
         PrintWriter out = spec.commandLine().getOut();
         List<String> problems = new ArrayList<>();
-        String url = config.redisUrl() != null ? config.redisUrl() : RedisSession.DEFAULT_URL;
+        String url = config.redisUrlOrDefault();
         try (RedisOutput output = RedisOutput.connect(RedisOutputOptions.builder(url).build())) {
             out.println("ok    Redis at " + url.replaceAll("//[^/@]*@", "//***@"));
         } catch (RuntimeException e) {

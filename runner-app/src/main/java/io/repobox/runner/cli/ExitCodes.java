@@ -12,6 +12,11 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** Internal error: the agent could not start, git failed, Redis unreachable. */
     public static final int INTERNAL = 3;
+    /**
+     * {@code submit --follow} or {@code logs --follow} stopped following (Ctrl-C) while the job goes on;
+     * an addition to the contract's codes.
+     */
+    public static final int STOPPED_FOLLOWING = 4;
     public static final int TIMED_OUT = 124;
     public static final int CANCELLED = 130;
 

@@ -7,31 +7,155 @@ import io.repobox.runner.job.JobStatus;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Prints a job's output for a person and turns its final record into the contract's exit code. */
+/**
+ * The one owner of a following command's console: prints a job's output for a person (agent stdout
+ * on stdout, everything else on stderr), its summary, and the runner's own notices, each line whole
+ * (one lock), with terminal control sequences neutralised and colours only on a terminal.
+ */
 final class JobConsole {
 
-    private JobConsole() {
+    /** How long a followed job may stay pending before the console says that no runner took it. */
+    static final Duration NO_RUNNER_NOTICE = Duration.ofSeconds(5);
+
+    private static final String RESET = "\033[0m";
+    private static final Pattern PORCELAIN = Pattern.compile("([ +\\-*=!])\t([^\t]*):refs/heads/([^\t]*)\t(.*)");
+
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean colours;
+    private final Object lock = new Object();
+    private boolean ticking;
+
+    JobConsole(PrintWriter out, PrintWriter err, boolean colours) {
+        this.out = out;
+        this.err = err;
+        this.colours = colours;
     }
 
-    /** Prints the stored output after {@code from}, and with {@code follow} everything up to the end marker. */
-    static void print(RedisOutput output, String jobId, boolean follow, PrintWriter out, PrintWriter err) {
+    /**
+     * Prints the stored output, and with {@code follow} everything up to the end marker. While the
+     * job is still {@code pending} after {@link #NO_RUNNER_NOTICE}, says once that no runner took it.
+     */
+    void print(RedisOutput output, String jobId, boolean follow, Supplier<String> status) {
+        long started = System.nanoTime();
+        long lastLine = started;
+        boolean noticed = false;
         try (OutputCursor cursor = output.follow(jobId, null)) {
             while (!cursor.isEnded()) {
-                var entries = cursor.poll(follow ? Duration.ofSeconds(5) : Duration.ZERO);
+                var entries = cursor.poll(follow ? Duration.ofSeconds(1) : Duration.ZERO);
                 if (entries.isEmpty() && !follow) {
                     break;
                 }
                 for (OutputEntry e : entries) {
-                    if (e.isEnd()) {
-                        continue;
+                    if (!e.isEnd()) {
+                        line(e.source(), e.stream(), e.line());
                     }
-                    PrintWriter target = e.source().equals("agent") && e.stream().equals("stdout") ? out : err;
-                    target.println(e.source().equals("runner") ? "[runner] " + e.line() : e.line());
-                    target.flush();
+                }
+                long now = System.nanoTime();
+                if (!entries.isEmpty()) {
+                    lastLine = now;
+                } else if (follow) {
+                    if (!noticed && now - started > NO_RUNNER_NOTICE.toNanos() && JobStatus.PENDING.equals(status.get())) {
+                        noticed = true;
+                        runner("No runner has taken job " + jobId + " after " + NO_RUNNER_NOTICE.toSeconds() + "s. Is a runner "
+                                + "serving this Redis? Check with 'runner-app runners', or start one with 'runner-app serve'. Still waiting.");
+                    }
+                    tick(Duration.ofNanos(now - lastLine));
                 }
             }
         }
+        clearTick();
+    }
+
+    /** One line of a job's output. */
+    void line(String source, String stream, String text) {
+        boolean agentStdout = source.equals("agent") && stream.equals("stdout");
+        String clean = TerminalText.sanitize(text, colours && !source.equals("runner"));
+        String shown = switch (source) {
+            case "runner" -> paint("36", "[runner] " + words(clean));
+            case "hook" -> paint("35", "[hook] " + clean);
+            default -> agentStdout ? clean : paint("33", clean);
+        };
+        synchronized (lock) {
+            clearTick();
+            (agentStdout ? out : err).println(shown);
+            (agentStdout ? out : err).flush();
+        }
+    }
+
+    /** A notice of the runner or of this command, on stderr. */
+    void runner(String text) {
+        synchronized (lock) {
+            clearTick();
+            err.println(paint("36", "[runner] " + TerminalText.sanitize(text, false)));
+            err.flush();
+        }
+    }
+
+    /** The final line: the summary of the record, coloured by outcome. */
+    void summary(Map<String, String> job) {
+        String status = job.getOrDefault("status", "");
+        synchronized (lock) {
+            clearTick();
+            err.println(paint(JobStatus.SUCCESS.equals(status) ? "32" : "31", "[runner] " + TerminalText.sanitize(summaryText(job), false)));
+            err.flush();
+        }
+    }
+
+    /** Runs {@code action} holding the console, so that nothing prints half a line around it. */
+    void exclusively(Runnable action) {
+        synchronized (lock) {
+            clearTick();
+            out.flush();
+            action.run();
+            err.flush();
+        }
+    }
+
+    /** On a terminal only, a line that says how long the job has been silent; never in a pipe or a file. */
+    private void tick(Duration silent) {
+        if (!colours || silent.toSeconds() < 3) {
+            return;
+        }
+        synchronized (lock) {
+            err.print("\r\033[2K\033[2m… " + silent.toSeconds() + "s without output" + RESET);
+            err.flush();
+            ticking = true;
+        }
+    }
+
+    private void clearTick() {
+        synchronized (lock) {
+            if (ticking) {
+                err.print("\r\033[2K");
+                ticking = false;
+            }
+        }
+    }
+
+    private String paint(String sgr, String text) {
+        return colours ? "\033[" + sgr + "m" + text + RESET : text;
+    }
+
+    /** git push --porcelain's status lines, in words. */
+    static String words(String line) {
+        Matcher m = PORCELAIN.matcher(line);
+        if (!m.matches()) {
+            return line;
+        }
+        String branch = m.group(3);
+        String summary = m.group(4).trim();
+        return switch (m.group(1)) {
+            case "*" -> "The remote has a new branch " + branch;
+            case " ", "+" -> "The remote's branch " + branch + " was updated";
+            case "=" -> "The remote's branch " + branch + " was already up to date";
+            case "-" -> "The remote's branch " + branch + " was deleted";
+            default -> "The remote refused branch " + branch + ": " + summary.replaceAll("^\\[rejected\\] ?", "").replaceAll("[()]", "");
+        };
     }
 
     /** The exit code for a final job record. */
@@ -52,7 +176,7 @@ final class JobConsole {
     }
 
     /** One line summing up a final record. */
-    static String summary(Map<String, String> job) {
+    static String summaryText(Map<String, String> job) {
         String status = job.getOrDefault("status", "?");
         String message = job.getOrDefault("error_message", "");
         if (JobStatus.SUCCESS.equals(status)) {

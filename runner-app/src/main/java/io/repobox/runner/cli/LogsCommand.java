@@ -25,7 +25,8 @@ final class LogsCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options = new ConfigOptions();
 
-    @Option(names = "--follow", description = "Follow the output until the job ends, then exit with the job's code.")
+    @Option(names = "--follow", description = {"Follow the output until the job ends, then exit with the job's code.",
+            "Ctrl-C stops following (exit code 4); the job goes on."})
     boolean follow;
 
     @Parameters(paramLabel = "JOB_ID")
@@ -38,8 +39,11 @@ final class LogsCommand implements Callable<Integer> {
         try (RedisSession session = RedisSession.open(config)) {
             Map<String, String> job = session.store.load(jobId)
                     .orElseThrow(() -> new ConfigurationException("job " + jobId + " does not exist"));
-            JobConsole.print(session.output, jobId, follow, spec.commandLine().getOut(), spec.commandLine().getErr());
-            return follow ? JobConsole.exitCode(session.store.load(jobId).orElse(job)) : ExitCodes.SUCCESS;
+            if (follow) {
+                return Following.follow(session, jobId, parent.console(spec));
+            }
+            parent.console(spec).print(session.output, jobId, false, () -> job.getOrDefault("status", ""));
+            return ExitCodes.SUCCESS;
         }
     }
 }

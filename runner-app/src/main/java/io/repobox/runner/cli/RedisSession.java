@@ -13,8 +13,6 @@ import java.util.UUID;
 /** The Redis access of the client commands (submit, logs, status, cancel): the job store, the queue, the output. */
 final class RedisSession implements AutoCloseable {
 
-    static final String DEFAULT_URL = "redis://localhost:6379";
-
     final RedisConnector connector;
     final RedisConnector.Connection connection;
     final JobStore store;
@@ -23,7 +21,7 @@ final class RedisSession implements AutoCloseable {
 
     /** A session on the configuration's REDIS_URL, or the default one. */
     static RedisSession open(io.repobox.runner.config.RunnerConfig config) {
-        return new RedisSession(config.redisUrl() != null ? config.redisUrl() : DEFAULT_URL);
+        return new RedisSession(config.redisUrlOrDefault());
     }
 
     /** @throws io.repobox.runner.config.ConfigurationException if {@code jobId} cannot be a job id */

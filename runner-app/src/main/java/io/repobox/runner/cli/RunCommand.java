@@ -1,19 +1,20 @@
 package io.repobox.runner.cli;
 
-import io.repobox.agent.Durations;
-import io.repobox.output.redis.EmbeddedRedis;
 import io.repobox.runner.config.ConfigurationException;
 import io.repobox.runner.config.RunnerConfig;
+import io.repobox.runner.config.Settings;
+import io.repobox.runner.environment.Environments;
+import io.repobox.runner.git.RepositoryUrls;
 import io.repobox.runner.service.Runner;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Spec;
         description = {"Run one job end to end and print its output live.",
                 "A local --repo is cloned into a workspace and the agent's branch is pushed back to it; your working tree is",
                 "never touched. Without REDIS_URL an embedded Redis is started for the run.",
-                "Ctrl-C cancels the job: the agent's whole process tree is stopped and the exit code is 130."})
+                "Ctrl-C (or SIGTERM) cancels the job as `cancel` does: the agent's whole process tree is stopped, the workspace and",
+                "the embedded Redis are removed, and the exit code is 130. A second Ctrl-C exits at once."})
 final class RunCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -64,67 +66,65 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         String promptText = Prompts.read(prompt, promptFile);
-        Map<String, String> env = new HashMap<>(parent.environment());
-        if (agent != null) {
-            env.put("AI_PROVIDER", agent);
-            env.put("AI_ENABLED", Boolean.toString(!agent.equals("fake")));
-        }
-        if (timeout != null) {
-            try {
-                env.put("AI_TIMEOUT", Long.toString(Math.max(1, Durations.parse(timeout).toMillis() / 1000)));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigurationException("--timeout: " + e.getMessage());
-            }
-        }
-        RunnerConfig config = options.apply(env);
-        String repoUrl = repoUrl(repo);
-        // Malformed values and unknown providers fail now, before anything is started.
-        config.aiTimeout();
-        config.jobTimeout();
+        RunnerConfig config = options.apply(parent.environment(), commandFlags());
+        // Everything a person can get wrong is checked before anything is started.
+        String repoUrl = repoUrl(repo, config);
         io.repobox.agent.AgentProviders.load().get(config.agentName());
-
-        EmbeddedRedis embedded = null;
-        String url = config.redisUrl();
-        if (url == null) {
-            embedded = EmbeddedRedis.startEphemeral(Files.createTempDirectory("repobox-run-redis"));
-            url = embedded.url();
-            err.println("[runner] Started an embedded Redis for this run on 127.0.0.1:" + embedded.port() + " (set REDIS_URL to use yours)");
-            err.flush();
+        Environments environments = Environments.load(config.environmentsFile());
+        if (environments.find(environment).isEmpty()) {
+            throw new ConfigurationException("--environment " + environment + " is not a known environment; known: "
+                    + String.join(", ", environments.names()) + " (ENVIRONMENTS_FILE adds more)");
         }
-        try (Runner runner = Runner.create(withRunnerId(config, env), url, true, Duration.ofSeconds(30));
-             RedisSession session = new RedisSession(url)) {
-            runner.service().start();
-            String jobId = session.submit(repoUrl, promptText, environment, "local", "");
-            err.println("[runner] Job " + jobId + " submitted");
-            err.flush();
-            AtomicReference<String> finished = new AtomicReference<>();
-            // Ctrl-C or SIGTERM: cancel the job and wait for its final status before the JVM exits.
-            Thread onSignal = new Thread(() -> {
-                if (finished.get() == null) {
-                    session.store.requestCancel(jobId, System.currentTimeMillis());
-                    JobConsole.print(session.output, jobId, true, out, err);
-                    err.println("[runner] " + JobConsole.summary(session.store.load(jobId).orElse(Map.of())));
-                    err.flush();
-                }
-            }, "repobox-run-cancel");
-            Runtime.getRuntime().addShutdownHook(onSignal);
-            try {
-                JobConsole.print(session.output, jobId, true, out, err);
-            } finally {
-                finished.set("done");
-                try {
-                    Runtime.getRuntime().removeShutdownHook(onSignal);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook is running and reports
-                }
+
+        JobConsole console = parent.console(spec);
+        AtomicReference<String> jobId = new AtomicReference<>();
+        AtomicReference<RedisSession> sessionRef = new AtomicReference<>();
+        AtomicBoolean interrupted = new AtomicBoolean();
+        AtomicReference<RunRedis> redisRef = new AtomicReference<>();
+        // Ctrl-C, SIGTERM, SIGHUP: cancel the job through the same path as `cancel`; this thread keeps
+        // printing until the job's end marker. A second one ends the process at once.
+        Signals.onInterrupt(() -> {
+            interrupted.set(true);
+            String id = jobId.get();
+            RedisSession session = sessionRef.get();
+            console.runner("Cancelling" + (id == null ? "" : " job " + id) + " (Ctrl-C again to exit at once)");
+            if (id != null && session != null) {
+                session.store.requestCancel(id, System.currentTimeMillis());
             }
-            Map<String, String> job = session.store.load(jobId).orElseThrow();
-            err.println("[runner] " + JobConsole.summary(job));
-            err.flush();
-            return JobConsole.exitCode(job);
+        }, () -> {
+            console.runner("Exiting at once");
+            exitAtOnce(config, jobId.get(), redisRef.get());
+        });
+
+        RunRedis embedded = null;
+        String url = config.redisUrl();
+        try {
+            if (url == null) {
+                embedded = RunRedis.start();
+                redisRef.set(embedded);
+                url = embedded.url();
+                console.runner("Started an embedded Redis for this run on 127.0.0.1:" + embedded.port() + " (set REDIS_URL to use yours)");
+            }
+            if (interrupted.get()) {
+                console.runner("Cancelled before the job was submitted");
+                return ExitCodes.CANCELLED;
+            }
+            try (Runner runner = Runner.create(config, url, true, Duration.ofSeconds(30));
+                 RedisSession session = new RedisSession(url)) {
+                runner.service().start();
+                sessionRef.set(session);
+                String id = session.submit(repoUrl, promptText, environment, "local", "");
+                jobId.set(id);
+                console.runner("Job " + id + " submitted");
+                if (interrupted.get()) {
+                    session.store.requestCancel(id, System.currentTimeMillis());
+                }
+                console.print(session.output, id, true, () -> session.store.load(id).map(j -> j.getOrDefault("status", "")).orElse(""));
+                Map<String, String> job = session.store.load(id).orElseThrow();
+                console.summary(job);
+                return JobConsole.exitCode(job);
+            }
         } finally {
             if (embedded != null) {
                 embedded.close();
@@ -132,17 +132,49 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** A runner id of its own, so that run never takes over the pending entries of a serve with the default id. */
-    private static RunnerConfig withRunnerId(RunnerConfig config, Map<String, String> env) {
-        if (env.containsKey("RUNNER_ID")) {
-            return config;
+    /**
+     * The second Ctrl-C: kill what the job runs, remove its workspace, and halt. The embedded Redis
+     * is left to its wrapper, which stops it and removes its directory when this JVM is gone.
+     */
+    private static void exitAtOnce(RunnerConfig config, String jobId, RunRedis redis) {
+        java.util.Set<Long> keep = new java.util.HashSet<>();
+        if (redis != null) {
+            keep.add(redis.pid());
+            ProcessHandle.of(redis.pid()).ifPresent(w -> w.descendants().forEach(d -> keep.add(d.pid())));
         }
-        Map<String, String> copy = new HashMap<>(env);
-        copy.put("RUNNER_ID", config.runnerId() + "-run-" + ProcessHandle.current().pid());
-        return RunnerConfig.of(copy);
+        ProcessHandle.current().descendants().filter(p -> !keep.contains(p.pid())).forEach(ProcessHandle::destroyForcibly);
+        if (jobId != null && config.cleanupAfterJob()) {
+            Path workspace = config.tempDir().resolve(jobId);
+            try (var paths = Files.walk(workspace)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | RuntimeException e) {
+                // best effort: the process is going away at the person's request
+            }
+        }
+        Runtime.getRuntime().halt(ExitCodes.CANCELLED);
     }
 
-    private static String repoUrl(String repo) {
+    /**
+     * This command's flags as settings. Without a RUNNER_ID of its own, run takes one with its pid, so
+     * that it never takes over the pending entries of a serve with the default id.
+     */
+    private Map<String, Settings.Flag> commandFlags() {
+        Map<String, Settings.Flag> flags = new LinkedHashMap<>();
+        if (agent != null) {
+            flags.put("AI_PROVIDER", new Settings.Flag("--agent", agent));
+            flags.put("AI_ENABLED", new Settings.Flag("--agent", Boolean.toString(!agent.equals("fake"))));
+        }
+        if (timeout != null) {
+            flags.put("AI_TIMEOUT", new Settings.Flag("--timeout", timeout));
+        }
+        String given = parent.environment().get("RUNNER_ID");
+        if ((given == null || given.isBlank()) && options.runnerId == null && !options.set.containsKey("RUNNER_ID")) {
+            flags.put("RUNNER_ID", new Settings.Flag("RUNNER_ID", RunnerConfig.defaultRunnerId() + "-run-" + ProcessHandle.current().pid()));
+        }
+        return flags;
+    }
+
+    private static String repoUrl(String repo, RunnerConfig config) {
         Path local = Path.of(repo);
         if (Files.isDirectory(local)) {
             if (!Files.isDirectory(local.resolve(".git")) && !Files.exists(local.resolve("HEAD"))) {
@@ -151,7 +183,11 @@ final class RunCommand implements Callable<Integer> {
             return local.toAbsolutePath().normalize().toString();
         }
         if (repo.contains("://") || repo.matches("[^/]+@[^/]+:.*")) {
-            return repo;
+            try {
+                return RepositoryUrls.check(repo, config.allowLocalRepos(true)).url();
+            } catch (RepositoryUrls.RejectedUrlException e) {
+                throw new ConfigurationException("--repo: " + e.getMessage());
+            }
         }
         throw new ConfigurationException("--repo " + repo + " is neither a directory nor a git URL");
     }

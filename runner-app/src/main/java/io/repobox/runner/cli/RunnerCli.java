@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         subcommands = {ServeCommand.class, RunCommand.class, SubmitCommand.class, LogsCommand.class, StatusCommand.class,
                 CancelCommand.class, RetryCommand.class, RunnersCommand.class, AgentsCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 the agent failed, 2 usage or configuration error, 3 internal error,",
-                "124 timed out, 130 cancelled."})
+                "4 stopped following (Ctrl-C on --follow; the job goes on), 124 timed out, 130 cancelled."})
 public final class RunnerCli {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
@@ -33,6 +33,7 @@ public final class RunnerCli {
         if (System.getenv("LOG_LEVEL") == null && System.getProperty("LOG_LEVEL") == null && !List.of(args).contains("serve")) {
             System.setProperty("LOG_LEVEL", "WARN"); // before the first logger: a person's console shows the job's lines
         }
+        Signals.enabled = true;
         System.exit(commandLine(System.getenv()).execute(args));
     }
 
@@ -43,7 +44,9 @@ public final class RunnerCli {
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             boolean usage = e instanceof ConfigurationException || e instanceof ProviderLookupException
                     || e instanceof AgentConfigException || e instanceof IllegalArgumentException;
-            cmd.getErr().println("error: " + e.getMessage());
+            String message = String.valueOf(e.getMessage()).lines().map(l -> TerminalText.sanitize(l, false))
+                    .collect(java.util.stream.Collectors.joining("\n"));
+            cmd.getErr().println("error: " + message);
             if (cli.verbose) {
                 e.printStackTrace(cmd.getErr());
             }
@@ -57,6 +60,12 @@ public final class RunnerCli {
         return RunnerConfig.of(environment);
     }
 
+    /** The console of a command that prints a job: colours only on a terminal and without NO_COLOR. */
+    JobConsole console(picocli.CommandLine.Model.CommandSpec spec) {
+        return new JobConsole(spec.commandLine().getOut(), spec.commandLine().getErr(),
+                TerminalText.colours(environment, System.console() != null));
+    }
+
     Map<String, String> environment() {
         return environment;
     }
@@ -64,8 +73,20 @@ public final class RunnerCli {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = RunnerCli.class.getPackage().getImplementationVersion();
-            return new String[] {"repobox runner " + (v == null ? "(development build)" : v)};
+            return new String[] {"repobox runner " + version(), "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+        }
+
+        /** The project version the build wrote into version.properties. */
+        static String version() {
+            java.util.Properties p = new java.util.Properties();
+            try (java.io.InputStream in = RunnerCli.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            } catch (java.io.IOException e) {
+                // reported as unknown below
+            }
+            return p.getProperty("version", "(unknown version)");
         }
     }
 }

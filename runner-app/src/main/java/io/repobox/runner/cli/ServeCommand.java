@@ -29,7 +29,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RunnerConfig config = options.apply(parent.environment());
-        String url = config.redisUrl() != null ? config.redisUrl() : RedisSession.DEFAULT_URL;
+        String url = config.redisUrlOrDefault();
         // Redis down at start is waited for (with backoff, logged), never a crash loop.
         Runner runner = Runner.create(config, url, false, Duration.ofDays(3650));
         CountDownLatch stopped = new CountDownLatch(1);

@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -26,6 +27,9 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options = new ConfigOptions();
 
+    @Option(names = "--json", description = "Print the record as one JSON object.")
+    boolean json;
+
     @Parameters(paramLabel = "JOB_ID")
     String jobId;
 
@@ -37,11 +41,13 @@ final class StatusCommand implements Callable<Integer> {
             Map<String, String> job = session.store.load(jobId)
                     .orElseThrow(() -> new ConfigurationException("job " + jobId + " does not exist"));
             PrintWriter out = spec.commandLine().getOut();
-            new TreeMap<>(job).forEach((k, v) -> {
-                if (!k.equals("prompt")) {
-                    out.println(k + ": " + v);
-                }
-            });
+            Map<String, String> shown = new TreeMap<>(job);
+            shown.remove("prompt");
+            if (json) {
+                out.println(Json.write(shown));
+            } else {
+                shown.forEach((k, v) -> out.println(TerminalText.sanitize(k, false) + ": " + TerminalText.sanitize(v, false)));
+            }
             out.flush();
             return ExitCodes.SUCCESS;
         }

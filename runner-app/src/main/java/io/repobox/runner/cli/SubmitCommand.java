@@ -38,8 +38,12 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--provider-id", paramLabel = "ID", description = "The user's git provider (git_provider:{user}:{id}) for the token.")
     String providerId;
 
-    @Option(names = "--follow", description = "Print the job's output until it ends and exit with its code.")
+    @Option(names = "--follow", description = {"Print the job's output until it ends and exit with its code.",
+            "Ctrl-C stops following (exit code 4); the job goes on."})
     boolean follow;
+
+    @Option(names = "--json", description = "Print {\"id\": …} as one JSON document instead of the bare id.")
+    boolean json;
 
     @Option(names = "--prompt-file", paramLabel = "FILE|-", description = "Read the prompt from FILE, or from stdin with -.")
     String promptFile;
@@ -54,16 +58,12 @@ final class SubmitCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (RedisSession session = RedisSession.open(config)) {
             String id = session.submit(repo, text, environment, user, providerId);
-            out.println(id);
+            out.println(json ? Json.write(Map.of("id", id)) : id);
             out.flush();
             if (!follow) {
                 return ExitCodes.SUCCESS;
             }
-            JobConsole.print(session.output, id, true, out, spec.commandLine().getErr());
-            Map<String, String> job = session.store.load(id).orElseThrow();
-            spec.commandLine().getErr().println("[runner] " + JobConsole.summary(job));
-            spec.commandLine().getErr().flush();
-            return JobConsole.exitCode(job);
+            return Following.follow(session, id, parent.console(spec));
         }
     }
 }

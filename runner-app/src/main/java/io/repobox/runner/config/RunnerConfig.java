@@ -1,19 +1,20 @@
 package io.repobox.runner.config;
 
 import io.repobox.agent.AgentConfig;
-import io.repobox.agent.Durations;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
- * The runner's settings, read from environment variables (names fixed by the contract). This is
+ * The runner's settings, parsed once from the environment variables (names fixed by the contract)
+ * and the command-line flags that override them. Every value is checked when the configuration is
+ * built, and every problem is reported at once ({@link ConfigurationException} lists them all), so
+ * a person fixes their settings in one go and no command finds a bad value half-way through. This is
  * the one place where variables are read and mapped onto provider configuration; providers never
- * read the environment themselves. Command-line flags override these values where a command
- * offers them. Immutable.
+ * read the environment themselves. Immutable.
  */
 public final class RunnerConfig {
 
@@ -33,33 +34,101 @@ public final class RunnerConfig {
             Map.entry("grace-period", "AI_GRACE_PERIOD"),
             Map.entry("max-line-bytes", "AI_MAX_LINE_BYTES"));
 
-    private final Map<String, String> env;
+    /** The contract's default Redis. */
+    public static final String DEFAULT_REDIS_URL = "redis://localhost:6379";
 
-    private RunnerConfig(Map<String, String> env) {
-        this.env = Map.copyOf(env);
+    private final Map<String, String> env;
+    private final boolean aiEnabled;
+    private final String agentName;
+    private final Duration aiTimeout;
+    private final Duration aiIdleTimeout;
+    private final Duration aiIdleTimeout;
+    private final Duration jobTimeout;
+    private final String redisUrl;
+    private final String redisPassword;
+    private final String runnerId;
+    private final Path tempDir;
+    private final boolean cleanupAfterJob;
+    private final int maxConcurrentJobs;
+    private final int maxJobsPerUser;
+    private final String encryptionKey;
+    private final Boolean allowLocalRepos;
+    private final Duration outputTtl;
+    private final int maxOutputLines;
+    private final Duration outputOutageTimeout;
+    private final Path environmentsFile;
+    private final Duration gracePeriod;
+    private final Duration shutdownGrace;
+    private final Duration reclaimIdle;
+    private final AgentConfig agentConfig;
+    private final List<String> secrets;
+
+    private RunnerConfig(Settings s) {
+        this.env = s.values();
+        aiEnabled = s.bool("AI_ENABLED", true);
+        agentName = aiEnabled ? s.string("AI_PROVIDER", "claude") : "fake";
+        aiTimeout = s.duration("AI_TIMEOUT", Duration.ofSeconds(1800));
+        String idle = s.string("AI_IDLE_TIMEOUT", null);
+        aiIdleTimeout = idle != null && (idle.equals("0") || idle.equalsIgnoreCase("off")) ? null
+                : s.duration("AI_IDLE_TIMEOUT", Duration.ofSeconds(600));
+        String idle = s.string("AI_IDLE_TIMEOUT", null);
+        aiIdleTimeout = idle != null && (idle.equals("0") || idle.equalsIgnoreCase("off")) ? null
+                : s.duration("AI_IDLE_TIMEOUT", Duration.ofSeconds(600));
+        jobTimeout = s.duration("JOB_TIMEOUT", Duration.ofSeconds(3600));
+        redisUrl = RedisUrls.effective(s);
+        redisPassword = s.string("REDIS_PASSWORD", null);
+        runnerId = s.matching("RUNNER_ID", Hosts.defaultRunnerId(), "[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}",
+                "letters, digits, '.', '_', ':' or '-'");
+        tempDir = s.path("TEMP_DIR", Path.of(System.getProperty("java.io.tmpdir"), "repobox"));
+        cleanupAfterJob = s.bool("CLEANUP_AFTER_JOB", true);
+        maxConcurrentJobs = s.positiveInt("MAX_CONCURRENT_JOBS", 10);
+        maxJobsPerUser = s.positiveInt("MAX_JOBS_PER_USER", 3);
+        encryptionKey = s.string("ENCRYPTION_KEY", null);
+        allowLocalRepos = s.string("ALLOW_LOCAL_REPOS", null) == null ? null : s.bool("ALLOW_LOCAL_REPOS", false);
+        outputTtl = s.duration("OUTPUT_TTL", Duration.ofSeconds(86_400));
+        maxOutputLines = s.positiveInt("AI_MAX_OUTPUT_LINES", 10_000);
+        outputOutageTimeout = s.duration("OUTPUT_OUTAGE_TIMEOUT", Duration.ofSeconds(60));
+        environmentsFile = s.path("ENVIRONMENTS_FILE", null);
+        gracePeriod = s.duration("AI_GRACE_PERIOD", Duration.ofSeconds(10));
+        shutdownGrace = s.duration("SHUTDOWN_GRACE", Duration.ofSeconds(30));
+        reclaimIdle = s.duration("RECLAIM_IDLE", Duration.ofSeconds(30));
+        agentConfig = agentConfig(agentName);
+        secrets = secretValues(env, redisUrl);
+        s.throwIfProblems();
+    }
+
+    /** The settings from {@code env} alone (tests, embedders). */
+    public static RunnerConfig of(Map<String, String> env) {
+        return of(env, Map.of());
+    }
+
+    /**
+     * The settings from {@code env} with {@code flags} applied over it (variable name → the flag and
+     * its value). A flag that would put a secret on the command line is refused.
+     *
+     * @throws ConfigurationException naming every malformed setting at once
+     */
+    public static RunnerConfig of(Map<String, String> env, Map<String, Settings.Flag> flags) {
+        return new RunnerConfig(Settings.parse(env, flags));
     }
 
     public static RunnerConfig fromEnvironment() {
-        return new RunnerConfig(System.getenv());
-    }
-
-    public static RunnerConfig of(Map<String, String> env) {
-        return new RunnerConfig(env);
+        return of(System.getenv());
     }
 
     /** AI_ENABLED (default true): false selects the fake agent. */
     public boolean aiEnabled() {
-        return bool("AI_ENABLED", true);
+        return aiEnabled;
     }
 
     /** The provider to use: AI_PROVIDER (default claude), or fake when AI_ENABLED is false. */
     public String agentName() {
-        return aiEnabled() ? string("AI_PROVIDER", "claude") : "fake";
+        return agentName;
     }
 
     /** AI_TIMEOUT (default 1800 s): how long the agent step may run. */
     public Duration aiTimeout() {
-        return duration("AI_TIMEOUT", Duration.ofSeconds(1800));
+        return aiTimeout;
     }
 
     /**
@@ -67,116 +136,104 @@ public final class RunnerConfig {
      * it is stopped as hung; null when set to 0 or off (no limit).
      */
     public Duration aiIdleTimeout() {
-        String v = string("AI_IDLE_TIMEOUT", null);
-        if (v != null && (v.equals("0") || v.equalsIgnoreCase("off"))) {
-            return null;
-        }
-        return duration("AI_IDLE_TIMEOUT", Duration.ofSeconds(600));
+        return aiIdleTimeout;
+    }
+
+    /**
+     * AI_IDLE_TIMEOUT (default 600 s): how long the agent or the pre-run hook may print nothing before
+     * it is stopped as hung; null when set to 0 or off (no limit).
+     */
+    public Duration aiIdleTimeout() {
+        return aiIdleTimeout;
     }
 
     /** JOB_TIMEOUT (default 3600 s): how long a whole job may run. */
     public Duration jobTimeout() {
-        return duration("JOB_TIMEOUT", Duration.ofSeconds(3600));
+        return jobTimeout;
     }
 
-    /** REDIS_URL, or null when unset (run then starts an embedded Redis). */
+    /** REDIS_URL (or REDIS_URL_FILE) with REDIS_PASSWORD applied, or null when unset (run then starts an embedded Redis). */
     public String redisUrl() {
-        return string("REDIS_URL", null);
+        return redisUrl;
+    }
+
+    /** The Redis URL for commands that need one: REDIS_URL, else redis://localhost:6379, with REDIS_PASSWORD applied. */
+    public String redisUrlOrDefault() {
+        return redisUrl != null ? redisUrl : RedisUrls.withPassword(DEFAULT_REDIS_URL, redisPassword);
     }
 
     /** RUNNER_ID (default runner-&lt;host&gt;): this runner's consumer name. */
     public String runnerId() {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            host = "unknown";
-        }
-        String id = string("RUNNER_ID", "runner-" + host);
-        if (!id.matches("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")) {
-            throw new ConfigurationException("RUNNER_ID must be letters, digits, '.', '_', ':' or '-', got '" + id + "'");
-        }
-        return id;
+        return runnerId;
+    }
+
+    /** The default RUNNER_ID: runner-&lt;host&gt;. */
+    public static String defaultRunnerId() {
+        return Hosts.defaultRunnerId();
     }
 
     /** TEMP_DIR (default: the system temp directory + /repobox): where job workspaces are made. */
-    public java.nio.file.Path tempDir() {
-        return java.nio.file.Path.of(string("TEMP_DIR", java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "repobox").toString()));
+    public Path tempDir() {
+        return tempDir;
     }
 
     public boolean cleanupAfterJob() {
-        return bool("CLEANUP_AFTER_JOB", true);
+        return cleanupAfterJob;
     }
 
     public int maxConcurrentJobs() {
-        return positiveInt("MAX_CONCURRENT_JOBS", 10);
+        return maxConcurrentJobs;
     }
 
     public int maxJobsPerUser() {
-        return positiveInt("MAX_JOBS_PER_USER", 3);
+        return maxJobsPerUser;
     }
 
+    /** ENCRYPTION_KEY (or the content of ENCRYPTION_KEY_FILE), or null. */
     public String encryptionKey() {
-        return string("ENCRYPTION_KEY", null);
+        return encryptionKey;
     }
 
     /** ALLOW_LOCAL_REPOS, with the command's default (false for serve, true for run). */
     public boolean allowLocalRepos(boolean commandDefault) {
-        return bool("ALLOW_LOCAL_REPOS", commandDefault);
+        return allowLocalRepos == null ? commandDefault : allowLocalRepos;
     }
 
     public Duration outputTtl() {
-        return duration("OUTPUT_TTL", Duration.ofSeconds(86_400));
+        return outputTtl;
     }
 
     public int maxOutputLines() {
-        return positiveInt("AI_MAX_OUTPUT_LINES", 10_000);
+        return maxOutputLines;
     }
 
     public Duration outputOutageTimeout() {
-        return duration("OUTPUT_OUTAGE_TIMEOUT", Duration.ofSeconds(60));
+        return outputOutageTimeout;
     }
 
     /** ENVIRONMENTS_FILE, or null. */
-    public java.nio.file.Path environmentsFile() {
-        String f = string("ENVIRONMENTS_FILE", null);
-        return f == null ? null : java.nio.file.Path.of(f);
+    public Path environmentsFile() {
+        return environmentsFile;
     }
 
     /** AI_GRACE_PERIOD (default 10 s): SIGTERM to SIGKILL when a process tree is stopped. */
     public Duration gracePeriod() {
-        return duration("AI_GRACE_PERIOD", Duration.ofSeconds(10));
+        return gracePeriod;
     }
 
     /** SHUTDOWN_GRACE (default 30 s): how long serve lets running jobs finish after SIGTERM before cancelling them. */
     public Duration shutdownGrace() {
-        return duration("SHUTDOWN_GRACE", Duration.ofSeconds(30));
+        return shutdownGrace;
     }
 
     /** RECLAIM_IDLE (default 30 s): a queue entry idle this long belongs to a runner that stopped. */
     public Duration reclaimIdle() {
-        return duration("RECLAIM_IDLE", Duration.ofSeconds(30));
-    }
-
-    private int positiveInt(String name, int defaultValue) {
-        String v = string(name, null);
-        if (v == null) {
-            return defaultValue;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n < 1) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new ConfigurationException(name + " must be a whole number of at least 1, got '" + v + "'");
-        }
+        return reclaimIdle;
     }
 
     /** The selected provider's configuration, mapped from the AI_* variables and its credentials. */
     public AgentConfig agentConfig() {
-        return agentConfig(agentName());
+        return agentConfig;
     }
 
     /** {@code provider}'s configuration: the AI_* variables and that provider's credentials only. */
@@ -193,55 +250,27 @@ public final class RunnerConfig {
 
     /** Values that must never be printed: masked in every line and message. */
     public List<String> secrets() {
-        List<String> out = new ArrayList<>();
-        List<String> names = new ArrayList<>(AgentCredentials.SECRET_VARIABLES);
-        names.addAll(List.of("ENCRYPTION_KEY", "REDIS_PASSWORD"));
-        for (String name : names) {
-            String v = env.get(name);
-            if (v != null && !v.isBlank()) {
-                out.add(v);
-            }
-        }
-        String url = env.get("REDIS_URL");
-        if (url != null) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("://(?:[^:@/]*:)?([^@/]+)@").matcher(url);
-            if (m.find()) {
-                out.add(m.group(1)); // the password inside REDIS_URL
-            }
-        }
-        return out;
+        return secrets;
     }
 
+    /** A variable's value after _FILE forms and flags, trimmed, or {@code defaultValue} when unset or blank. */
     public String string(String name, String defaultValue) {
         String v = env.get(name);
         return v == null || v.isBlank() ? defaultValue : v.trim();
     }
 
-    public boolean bool(String name, boolean defaultValue) {
-        String v = string(name, null);
-        if (v == null) {
-            return defaultValue;
-        }
-        return switch (v.toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "1", "on" -> true;
-            case "false", "no", "0", "off" -> false;
-            default -> throw new ConfigurationException(name + " must be true or false, got '" + v + "'");
-        };
-    }
-
-    public Duration duration(String name, Duration defaultValue) {
-        String v = string(name, null);
-        if (v == null) {
-            return defaultValue;
-        }
-        try {
-            Duration d = Durations.parse(v);
-            if (d.isZero()) {
-                throw new ConfigurationException(name + " must be longer than zero, got '" + v + "'");
+    private static List<String> secretValues(Map<String, String> env, String redisUrl) {
+        List<String> out = new ArrayList<>();
+        for (String name : Settings.SECRETS) {
+            String v = env.get(name);
+            if (v != null && !v.isBlank() && !name.equals("REDIS_URL")) {
+                out.add(v.trim());
             }
-            return d;
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(name + ": " + e.getMessage());
         }
+        String password = RedisUrls.password(redisUrl);
+        if (password != null) {
+            out.add(password);
+        }
+        return List.copyOf(out);
     }
 }

@@ -64,6 +64,7 @@ class ClientCommandsIT {
         Result pending = cli("submit", "--repo", remote.toString(), "never runs");
         String pendingId = pending.out().trim();
         assertThat(cli("cancel", pendingId).out()).isEqualTo("Job " + pendingId + " was pending and is cancelled; it will not start.\n");
+        assertThat(cli("cancel", pendingId).out()).isEqualTo("Job " + pendingId + " was already cancelled; nothing to do.\n");
         assertThat(cli("status", pendingId).out()).contains("status: cancelled\n", "error_message: Cancelled before it started\n")
                 .doesNotContain("never runs");
 
@@ -94,6 +95,25 @@ class ClientCommandsIT {
         ProcessResult stopped = serve.await(RecordingHandler.SAFETY_NET).orElseThrow();
         assertThat(stopped.exitCode()).hasValue(143); // ended by SIGTERM, after its shutdown hook ran
         assertThat(serveOutput.texts()).anyMatch(t -> t.contains("Runner client-it is shutting down: 0 job(s) running"));
+    }
+
+    @Test
+    void jsonForScripts() {
+        Path remote = dir.resolve("remote.git");
+        Result submitted = cli("submit", "--json", "--repo", remote.toString(), "never runs");
+        assertThat(submitted.out()).matches("\\{\"id\":\"[0-9a-f-]{36}\"\\}\n");
+        String id = submitted.out().replaceAll(".*\"id\":\"([^\"]+)\".*\n", "$1");
+        Result status = cli("status", "--json", id);
+        assertThat(status.out()).startsWith("{").endsWith("}\n").contains("\"status\":\"pending\"", "\"id\":\"" + id + "\"")
+                .doesNotContain("never runs");
+        cli("cancel", id);
+    }
+
+    @Test
+    void statusNeutralisesTerminalControlSequencesInTheRecord() {
+        String id = java.util.UUID.randomUUID().toString();
+        redis.redis().hset("job:" + id, Map.of("id", id, "status", "failed", "error_message", "boom\033]52;c;ZXZpbA==\007\033[2J done"));
+        assertThat(cli("status", id).out()).contains("error_message: boom done\n").doesNotContain("\033");
     }
 
     @Test

@@ -148,6 +148,36 @@ class RunCommandIT {
     }
 
     @Test
+    void runHonoursItsFlagsWithoutRunnerIdSet() {
+        Outcome r = execute(env(), "run", "--agent", "fake", "--repo", repo.toString(), "--job-timeout", "1", "@fake sleep=1h");
+
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.TIMED_OUT);
+        assertThat(r.err()).contains("failed: Job timed out after 1s (JOB_TIMEOUT) while running the agent");
+    }
+
+    @Test
+    void userErrorsExitTwoBeforeAnythingIsStarted() {
+        for (String[] args : new String[][] {
+                {"--environment", "nope"},
+                {"--redis-url", "redis://localhost:port"},
+                {"--set", "AI_TIMOUT=3"},
+                {"--set", "ENCRYPTION_KEY=" + "k".repeat(32)}}) {
+            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("run", "--agent", "fake", "--repo", repo.toString()));
+            command.addAll(java.util.List.of(args));
+            command.add("hi");
+            Outcome r = execute(env(), command.toArray(String[]::new));
+            assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(ExitCodes.USAGE);
+            assertThat(r.err()).startsWith("error: ").doesNotContain("Started an embedded Redis", "submitted");
+        }
+        assertThat(execute(env(), "run", "--agent", "fake", "--repo", repo.toString(), "--environment", "nope", "hi").err())
+                .isEqualTo("error: --environment nope is not a known environment; known: default, node, php, python, fullstack "
+                        + "(ENVIRONMENTS_FILE adds more)\n");
+        assertThat(execute(env(), "run", "--agent", "fake", "--repo", "https://user:secret@example.com/r.git", "hi"))
+                .extracting(Outcome::exitCode, Outcome::err).containsExactly(ExitCodes.USAGE, "error: --repo: repository URL "
+                        + "'https://***@example.com/r.git' contains credentials; remove them and give the token through a git provider instead\n");
+    }
+
+    @Test
     void agentsListsTheProvidersAndWhetherTheyCanRun() {
         Outcome r = execute(env("AI_ENABLED", "false"), "agents");
 

@@ -3,11 +3,17 @@ package io.repobox.runner.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RunnerConfigTest {
+
+    @TempDir
+    Path dir;
 
     @Test
     void defaultsFollowTheContract() {
@@ -16,6 +22,9 @@ class RunnerConfigTest {
         assertThat(config.aiTimeout()).isEqualTo(Duration.ofSeconds(1800));
         assertThat(config.jobTimeout()).isEqualTo(Duration.ofSeconds(3600));
         assertThat(config.agentConfig().keys()).isEmpty();
+        assertThat(config.redisUrl()).isNull();
+        assertThat(config.redisUrlOrDefault()).isEqualTo("redis://localhost:6379");
+        assertThat(config.runnerId()).startsWith("runner-");
     }
 
     @Test
@@ -48,13 +57,94 @@ class RunnerConfigTest {
     }
 
     @Test
-    void malformedValuesNameTheVariable() {
-        assertThatThrownBy(() -> RunnerConfig.of(Map.of("AI_TIMEOUT", "soon")).aiTimeout()).isInstanceOf(ConfigurationException.class)
+    void aiIdleTimeoutDefaultsToTenMinutesAndZeroOrOffTurnsItOff() {
+        assertThat(RunnerConfig.of(Map.of()).aiIdleTimeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(RunnerConfig.of(Map.of("AI_IDLE_TIMEOUT", "90")).aiIdleTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(RunnerConfig.of(Map.of("AI_IDLE_TIMEOUT", "0")).aiIdleTimeout()).isNull();
+        assertThat(RunnerConfig.of(Map.of("AI_IDLE_TIMEOUT", "off")).aiIdleTimeout()).isNull();
+    }
+
+    @Test
+    void malformedValuesAreFoundWhenTheSettingsAreBuiltAndNameTheVariable() {
+        assertThatThrownBy(() -> RunnerConfig.of(Map.of("AI_TIMEOUT", "soon"))).isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("AI_TIMEOUT: 'soon' is not a duration");
-        assertThatThrownBy(() -> RunnerConfig.of(Map.of("JOB_TIMEOUT", "0")).jobTimeout())
-                .hasMessage("JOB_TIMEOUT must be longer than zero, got '0'");
-        assertThatThrownBy(() -> RunnerConfig.of(Map.of("AI_ENABLED", "maybe")).agentName())
-                .hasMessage("AI_ENABLED must be true or false, got 'maybe'");
+        assertThatThrownBy(() -> RunnerConfig.of(Map.of("JOB_TIMEOUT", "0"))).hasMessage("JOB_TIMEOUT must be longer than zero, got '0'");
+        assertThatThrownBy(() -> RunnerConfig.of(Map.of("AI_ENABLED", "maybe"))).hasMessage("AI_ENABLED must be true or false, got 'maybe'");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceAndAFlagIsNamedAsTheUserTypedIt() {
+        assertThatThrownBy(() -> RunnerConfig.of(Map.of("AI_ENABLED", "maybe", "MAX_JOBS_PER_USER", "0", "RUNNER_ID", "a b"),
+                Map.of("JOB_TIMEOUT", new Settings.Flag("--job-timeout", "soon"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("4 settings need fixing:\n  - ")
+                .hasMessageContaining("  - AI_ENABLED must be true or false, got 'maybe'")
+                .hasMessageContaining("  - --job-timeout: 'soon' is not a duration")
+                .hasMessageContaining("  - MAX_JOBS_PER_USER must be a whole number of at least 1, got '0'")
+                .hasMessageContaining("  - RUNNER_ID must be letters, digits, '.', '_', ':' or '-', got 'a b'");
+    }
+
+    @Test
+    void flagsOverrideTheEnvironment() {
+        RunnerConfig config = RunnerConfig.of(Map.of("JOB_TIMEOUT", "10", "AI_MODEL", "a"),
+                Map.of("JOB_TIMEOUT", new Settings.Flag("--job-timeout", "20s"), "AI_MODEL", new Settings.Flag("--model", "b")));
+        assertThat(config.jobTimeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(config.agentConfig().asMap()).containsEntry("model", "b");
+    }
+
+    @Test
+    void unknownNamesAndSecretsAreRefusedAsFlags() {
+        assertThatThrownBy(() -> RunnerConfig.of(Map.of(), Map.of("AI_TIMOUT", new Settings.Flag("--set AI_TIMOUT", "3"))))
+                .hasMessage("--set AI_TIMOUT: no setting is named AI_TIMOUT (see docs/configuration.md for the names)");
+        assertThatThrownBy(() -> RunnerConfig.of(Map.of(), Map.of("ENCRYPTION_KEY", new Settings.Flag("--set ENCRYPTION_KEY", "k"))))
+                .hasMessage("--set ENCRYPTION_KEY: a secret on the command line is visible to every local user in the process list; "
+                        + "set ENCRYPTION_KEY or ENCRYPTION_KEY_FILE (a file holding the value) instead");
+        assertThatThrownBy(() -> RunnerConfig.of(Map.of(), Map.of("REDIS_URL", new Settings.Flag("--redis-url", "redis://:pw@h:1"))))
+                .hasMessageStartingWith("--redis-url: a secret on the command line");
+        assertThat(RunnerConfig.of(Map.of(), Map.of("REDIS_URL", new Settings.Flag("--redis-url", "redis://h:1"))).redisUrl())
+                .isEqualTo("redis://h:1");
+    }
+
+    @Test
+    void secretsCanComeFromFiles() throws Exception {
+        Path key = Files.writeString(dir.resolve("key"), "k".repeat(32) + "\n");
+        Path api = Files.writeString(dir.resolve("api"), "sk-ant-from-file");
+        Path pw = Files.writeString(dir.resolve("pw"), "p@ss word\n");
+        RunnerConfig config = RunnerConfig.of(Map.of("ENCRYPTION_KEY_FILE", key.toString(), "ANTHROPIC_API_KEY_FILE", api.toString(),
+                "REDIS_URL", "redis://redis.example:6380/0", "REDIS_PASSWORD_FILE", pw.toString()));
+        assertThat(config.encryptionKey()).isEqualTo("k".repeat(32));
+        assertThat(config.agentConfig().asMap()).containsEntry("api-key", "sk-ant-from-file");
+        assertThat(config.redisUrl()).isEqualTo("redis://:p%40ss%20word@redis.example:6380/0");
+        assertThat(config.secrets()).contains("k".repeat(32), "sk-ant-from-file", "p@ss word");
+    }
+
+    @Test
+    void redisPasswordAppliesToTheDefaultUrlButNotOverOneInTheUrl() {
+        assertThat(RunnerConfig.of(Map.of("REDIS_PASSWORD", "pw")).redisUrlOrDefault()).isEqualTo("redis://:pw@localhost:6379");
+        assertThat(RunnerConfig.of(Map.of("REDIS_PASSWORD", "pw")).redisUrl()).as("run still starts its own Redis").isNull();
+        assertThat(RunnerConfig.of(Map.of("REDIS_PASSWORD", "pw", "REDIS_URL", "redis://u:mine@h:1")).redisUrl())
+                .isEqualTo("redis://u:mine@h:1");
+    }
+
+    @Test
+    void fileFormsThatCannotBeUsedAreReported() {
+        assertThatThrownBy(() -> RunnerConfig.of(Map.of("ENCRYPTION_KEY", "a", "ENCRYPTION_KEY_FILE", "/x")))
+                .hasMessage("ENCRYPTION_KEY and ENCRYPTION_KEY_FILE are both set; set only one");
+        assertThatThrownBy(() -> RunnerConfig.of(Map.of("REDIS_PASSWORD_FILE", dir.resolve("missing").toString())))
+                .hasMessageStartingWith("REDIS_PASSWORD_FILE: cannot read " + dir.resolve("missing"));
+    }
+
+    @Test
+    void malformedRedisUrlsAreUsageErrors() {
+        assertThatThrownBy(() -> RunnerConfig.of(Map.of("REDIS_URL", "redis://localhost:port")))
+                .hasMessageStartingWith("REDIS_URL ");
+        assertThatThrownBy(() -> RunnerConfig.of(Map.of("REDIS_URL", "http://localhost:6379")))
+                .hasMessage("REDIS_URL must start with redis://, rediss://, redis-sentinel://, redis-cluster:// or redis-socket://, "
+                        + "got 'http://localhost:6379'");
+        assertThat(RunnerConfig.of(Map.of("REDIS_URL", "redis-cluster://a:1,b:2", "REDIS_PASSWORD", "pw")).redisUrl())
+                .isEqualTo("redis-cluster://:pw@a:1,b:2");
+        assertThatThrownBy(() -> RunnerConfig.of(Map.of(), Map.of("REDIS_URL", new Settings.Flag("--redis-url", "redis://h:99999999999"))))
+                .hasMessageStartingWith("--redis-url ");
     }
 
     @Test

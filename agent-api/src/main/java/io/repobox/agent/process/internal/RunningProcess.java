@@ -100,7 +100,7 @@ public final class RunningProcess implements ProcessExecution {
         }
         List<String> command = new ArrayList<>(spec.command());
         command.set(0, program.path().toString());
-        ProcessBuilder builder = new ProcessBuilder(command).directory(spec.workingDirectory().toFile());
+        ProcessBuilder builder = new ProcessBuilder(NewSession.wrap(command, program.path())).directory(spec.workingDirectory().toFile());
         Map<String, String> environment = builder.environment();
         environment.clear();
         environment.putAll(spec.environment());

@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real {@code redis-server} process on 127.0.0.1, started from the binary that the
- * {@code com.github.codemonstur:embedded-redis} artifact ships (Redis 6.2). Used by
- * {@code runner-app run} when no REDIS_URL is set, and by the tests, which never rely on a server
- * the machine happens to run. Runs through the process core like every other child.
+ * {@code com.github.codemonstur:embedded-redis} artifact ships (Redis 6.2), for the tests, which never
+ * rely on a server the machine happens to run. Test code only (the test-jar): {@code runner-app run}
+ * has its own, hardened server ({@code RunRedis}). Runs through the process core like every other child.
  */
 public final class EmbeddedRedis implements AutoCloseable {
 

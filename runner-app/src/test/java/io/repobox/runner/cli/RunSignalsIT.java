@@ -1,0 +1,146 @@
+package io.repobox.runner.cli;
+
+import static io.repobox.agent.testing.RecordingHandler.SAFETY_NET;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.repobox.agent.process.ProcessEnvironment;
+import io.repobox.agent.process.ProcessExecution;
+import io.repobox.agent.process.ProcessResult;
+import io.repobox.agent.process.ProcessRunner;
+import io.repobox.agent.process.ProcessSpec;
+import io.repobox.agent.testing.RecordingHandler;
+import io.repobox.agent.testing.TestProcesses;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code run} stopped the ways a person stops it: Ctrl-C from a terminal (SIGINT to the whole
+ * foreground process group, which the test reproduces by giving the JVM a group of its own and
+ * signalling the group), and a kill of the JVM. Real child JVMs, real signals.
+ */
+class RunSignalsIT {
+
+    @TempDir
+    Path dir;
+
+    private Path repo;
+    private Path tmp;
+    private Path work;
+    private final String marker = UUID.randomUUID().toString();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        repo = Files.createDirectories(dir.resolve("repo"));
+        tmp = Files.createDirectories(dir.resolve("tmp"));
+        work = dir.resolve("work");
+        io.repobox.runner.testing.TestGit.git(repo, "init", "-q", "-b", "main");
+        io.repobox.runner.testing.TestGit.git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "seed");
+    }
+
+    private ProcessExecution run(RecordingHandler out, String prompt) {
+        // env resets SIGINT, which a CI launcher may have set to ignored (inherited by every child).
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + tmp, "-jar", Path.of("target", "runner-app.jar").toAbsolutePath().toString(),
+                "run", "--agent", "fake", "--repo", repo.toString(), prompt));
+        Map<String, String> env = ProcessEnvironment.inherited();
+        env.put("RUNNER_JAR_IT", marker);
+        env.put("AI_GRACE_PERIOD", "1s");
+        env.put("TEMP_DIR", work.toString());
+        env.remove("REDIS_URL");
+        return ProcessRunner.start(ProcessSpec.builder(command).workingDirectory(dir).environment(env).build(), out);
+    }
+
+    @Test
+    void ctrlCCancelsTheJobLikeCancelPrintsEachLineOnceAndLeavesNothingBehind() throws Exception {
+        RecordingHandler out = new RecordingHandler();
+        ProcessExecution run = run(out, "@fake sleep=1h spawn=true");
+        out.awaitText("[fake] sleeping 3600s");
+        long jvm = run.pid();
+        List<Long> agents = TestProcesses.liveProcessesWithEnvironment("RUNNER_JAR_IT=" + marker).stream().filter(p -> p != jvm).toList();
+        assertThat(agents).isNotEmpty();
+        assertThat(agents).as("the agent is outside the terminal's process group").allMatch(p -> processGroup(p) != processGroup(jvm));
+        assertThat(redisServers()).as("the embedded Redis runs from the private directory").isNotEmpty()
+                .allMatch(p -> processGroup(p) != processGroup(jvm));
+
+        interrupt(jvm);
+        ProcessResult result = run.await(SAFETY_NET).orElseThrow();
+
+        assertThat(result.exitCode()).hasValue(ExitCodes.CANCELLED);
+        assertThat(out.texts()).filteredOn(t -> t.equals("[fake] line 1 of 3")).as("printed once").hasSize(1);
+        assertThat(out.texts()).anyMatch(t -> t.matches("\\[runner\\] Job .* cancelled: Cancelled while running the agent"))
+                .noneMatch(t -> t.contains("Exception") || t.contains("exited with code 130"));
+        assertThat(TestProcesses.liveProcessesWithEnvironment("RUNNER_JAR_IT=" + marker)).isEmpty();
+        assertThat(redisServers()).isEmpty();
+        assertThat(entries(tmp)).as("no embedded Redis directory is left").isEmpty();
+        assertThat(entries(work)).as("no workspace is left").isEmpty();
+    }
+
+    @Test
+    void theEmbeddedRedisAndItsDirectoryEndWithAKilledJvm() throws Exception {
+        RecordingHandler out = new RecordingHandler();
+        ProcessExecution run = run(out, "@fake sleep=1h");
+        out.awaitText("[fake] sleeping 3600s");
+        List<ProcessHandle> servers = redisServers().stream().map(ProcessHandle::of).flatMap(java.util.Optional::stream).toList();
+        assertThat(servers).isNotEmpty();
+
+        new ProcessBuilder("kill", "-KILL", Long.toString(run.pid())).start().waitFor();
+        run.await(SAFETY_NET).orElseThrow();
+
+        // The wrapper removes the directory after the server stopped, then exits itself.
+        java.util.concurrent.CompletableFuture.allOf(servers.stream().map(ProcessHandle::onExit)
+                .toArray(java.util.concurrent.CompletableFuture[]::new)).get(SAFETY_NET.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(redisServers()).isEmpty();
+        assertThat(entries(tmp)).isEmpty();
+        TestProcesses.liveProcessesWithEnvironment("RUNNER_JAR_IT=" + marker).forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
+    }
+
+    /** Ctrl-C as a terminal sends it (SIGINT to the process group); SIGTERM where SIGINT cannot be delivered. */
+    static void interrupt(long pid) throws Exception {
+        boolean intIgnored = signalIgnored(pid, 2);
+        assertThat(processGroup(pid)).as("the JVM leads its own process group, so signalling the group reaches nothing else").isEqualTo(pid);
+        List<String> kill = intIgnored ? List.of("kill", "-TERM", Long.toString(pid)) : List.of("kill", "-INT", "--", "-" + processGroup(pid));
+        assertThat(new ProcessBuilder(kill).start().waitFor()).isZero();
+    }
+
+    private List<Long> redisServers() {
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(tmp.toString() + "/repobox-run-redis"))
+                .map(ProcessHandle::pid).toList();
+    }
+
+    private static List<Path> entries(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.toList();
+        }
+    }
+
+    static long processGroup(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[2]);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static boolean signalIgnored(long pid, int signal) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("SigIgn:")) {
+                long mask = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+                return (mask & (1L << (signal - 1))) != 0;
+            }
+        }
+        return false;
+    }
+}

@@ -54,11 +54,7 @@ final class RetryCommand implements Callable<Integer> {
             if (!follow) {
                 return ExitCodes.SUCCESS;
             }
-            JobConsole.print(session.output, id, true, out, spec.commandLine().getErr());
-            Map<String, String> job = session.store.load(id).orElseThrow();
-            spec.commandLine().getErr().println("[runner] " + JobConsole.summary(job));
-            spec.commandLine().getErr().flush();
-            return JobConsole.exitCode(job);
+            return Following.follow(session, id, parent.console(spec));
         }
     }
 }

@@ -42,7 +42,6 @@ public final class RunnerConfig {
     private final String agentName;
     private final Duration aiTimeout;
     private final Duration aiIdleTimeout;
-    private final Duration aiIdleTimeout;
     private final Duration jobTimeout;
     private final String redisUrl;
     private final String redisPassword;
@@ -68,9 +67,6 @@ public final class RunnerConfig {
         aiEnabled = s.bool("AI_ENABLED", true);
         agentName = aiEnabled ? s.string("AI_PROVIDER", "claude") : "fake";
         aiTimeout = s.duration("AI_TIMEOUT", Duration.ofSeconds(1800));
-        String idle = s.string("AI_IDLE_TIMEOUT", null);
-        aiIdleTimeout = idle != null && (idle.equals("0") || idle.equalsIgnoreCase("off")) ? null
-                : s.duration("AI_IDLE_TIMEOUT", Duration.ofSeconds(600));
         String idle = s.string("AI_IDLE_TIMEOUT", null);
         aiIdleTimeout = idle != null && (idle.equals("0") || idle.equalsIgnoreCase("off")) ? null
                 : s.duration("AI_IDLE_TIMEOUT", Duration.ofSeconds(600));
@@ -129,14 +125,6 @@ public final class RunnerConfig {
     /** AI_TIMEOUT (default 1800 s): how long the agent step may run. */
     public Duration aiTimeout() {
         return aiTimeout;
-    }
-
-    /**
-     * AI_IDLE_TIMEOUT (default 600 s): how long the agent or the pre-run hook may print nothing before
-     * it is stopped as hung; null when set to 0 or off (no limit).
-     */
-    public Duration aiIdleTimeout() {
-        return aiIdleTimeout;
     }
 
     /**

@@ -146,12 +146,4 @@ class RunnerConfigTest {
         assertThatThrownBy(() -> RunnerConfig.of(Map.of(), Map.of("REDIS_URL", new Settings.Flag("--redis-url", "redis://h:99999999999"))))
                 .hasMessageStartingWith("--redis-url ");
     }
-
-    @Test
-    void aiIdleTimeoutDefaultsToTenMinutesAndZeroOrOffTurnsItOff() {
-        assertThat(RunnerConfig.of(Map.of()).aiIdleTimeout()).isEqualTo(Duration.ofMinutes(10));
-        assertThat(RunnerConfig.of(Map.of("AI_IDLE_TIMEOUT", "90")).aiIdleTimeout()).isEqualTo(Duration.ofSeconds(90));
-        assertThat(RunnerConfig.of(Map.of("AI_IDLE_TIMEOUT", "0")).aiIdleTimeout()).isNull();
-        assertThat(RunnerConfig.of(Map.of("AI_IDLE_TIMEOUT", "off")).aiIdleTimeout()).isNull();
-    }
 }

@@ -161,10 +161,10 @@ final class JobConsole {
     /** The exit code for a final job record. */
     static int exitCode(Map<String, String> job) {
         String status = job.getOrDefault("status", "");
-        if (JobStatus.SUCCESS.equals(status)) {
+        if (JobStatus.SUCCESS.value().equals(status)) {
             return ExitCodes.SUCCESS;
         }
-        if (JobStatus.CANCELLED.equals(status)) {
+        if (JobStatus.CANCELLED.value().equals(status)) {
             return ExitCodes.CANCELLED;
         }
         return switch (job.getOrDefault("failure_kind", "")) {
@@ -179,7 +179,7 @@ final class JobConsole {
     static String summaryText(Map<String, String> job) {
         String status = job.getOrDefault("status", "?");
         String message = job.getOrDefault("error_message", "");
-        if (JobStatus.SUCCESS.equals(status)) {
+        if (JobStatus.SUCCESS.value().equals(status)) {
             return job.getOrDefault("branch", "").isEmpty() ? "Job " + job.get("id") + " succeeded; the agent changed nothing"
                     : "Job " + job.get("id") + " succeeded on branch " + job.get("branch") + " (+" + job.getOrDefault("lines_added", "0")
                     + " −" + job.getOrDefault("lines_removed", "0") + ")";

@@ -70,17 +70,10 @@ public final class JobStore {
         return redis.sync().eval(CLAIM, ScriptOutputType.VALUE, new String[] {key(jobId)}, Long.toString(now), runnerId, agent);
     }
 
-    /** Sets fields (the job is running). */
-    public void update(String jobId, Map<String, String> fields) {
-        if (!fields.isEmpty()) {
-            redis.sync().hset(key(jobId), fields);
-        }
-    }
-
-    /** Writes the final fields; false if the record no longer exists. */
-    public boolean finish(String jobId, Map<String, String> fields) {
+    /** Writes the final record; false if the hash no longer exists (the job was deleted meanwhile). */
+    public boolean finish(String jobId, FinalRecord record) {
         List<String> args = new ArrayList<>();
-        fields.forEach((k, v) -> {
+        record.fields().forEach((k, v) -> {
             args.add(k);
             args.add(v);
         });
@@ -106,7 +99,7 @@ public final class JobStore {
         List<io.lettuce.core.KeyValue<String, String>> v = redis.sync().hmget(key(jobId), "cancel_requested_at", "status");
         String requested = v.get(0).getValueOrElse(null);
         String status = v.get(1).getValueOrElse(null);
-        return (requested != null && !requested.isBlank()) || JobStatus.CANCELLED.equals(status);
+        return (requested != null && !requested.isBlank()) || JobStatus.CANCELLED.value().equals(status);
     }
 
     /** The git provider hash {@code git_provider:{user}:{provider}}. */

@@ -9,6 +9,8 @@ import io.repobox.output.redis.internal.RedisConnector;
 import io.repobox.runner.config.RunnerConfig;
 import io.repobox.runner.environment.Environments;
 import io.repobox.runner.job.JobStore;
+import io.repobox.runner.pipeline.JobPipeline;
+import io.repobox.runner.pipeline.JobSettings;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,11 +55,11 @@ public final class Runner implements AutoCloseable {
         RedisConnector.Connection commands = connector.connect();
         JobStore store = new JobStore(commands);
         String runnerId = config.runnerId();
-        JobExecutor executor = new JobExecutor(new JobExecutor.Settings(runnerId, agentName, config.tempDir(), config.cleanupAfterJob(),
-                config.jobTimeout(), config.aiTimeout(), config.aiIdleTimeout(), config.allowLocalRepos(allowLocalDefault), config.encryptionKey(),
-                config.gracePeriod(), config.secrets()), store, agent, environments);
+        JobPipeline pipeline = new JobPipeline(new JobSettings(runnerId, agentName, config.tempDir(), config.cleanupAfterJob(),
+                config.jobTimeout(), config.aiTimeout(), config.aiIdleTimeout(), config.allowLocalRepos(allowLocalDefault),
+                config.encryptionKey(), config.gracePeriod(), config.secrets()), store, agent, environments);
         RunnerService service = new RunnerService(new RunnerService.Settings(runnerId, config.maxConcurrentJobs(),
-                config.maxJobsPerUser(), config.reclaimIdle(), config.shutdownGrace()), connector, commands, store, output, executor);
+                config.maxJobsPerUser(), config.reclaimIdle(), config.shutdownGrace()), connector, commands, store, output, pipeline);
         return new Runner(connector, commands, output, agent, service);
     }
 

@@ -1,13 +1,21 @@
 package io.repobox.runner.service;
 
 import io.repobox.output.redis.RedisOutput;
+import io.repobox.output.redis.OutputFields;
 import io.repobox.output.redis.RedisOutputSink;
 import io.repobox.output.redis.internal.RedisConnector;
+import io.repobox.runner.job.FailureKind;
+import io.repobox.runner.job.FinalRecord;
+import io.repobox.runner.job.Job;
 import io.repobox.runner.job.JobIds;
 import io.repobox.runner.job.JobQueue;
 import io.repobox.runner.job.JobStatus;
 import io.repobox.runner.job.JobStore;
+import io.repobox.runner.job.RedisRetry;
 import io.repobox.runner.job.UserSlots;
+import io.repobox.runner.pipeline.JobControl;
+import io.repobox.runner.pipeline.JobOutcome;
+import io.repobox.runner.pipeline.JobPipeline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +56,7 @@ public final class RunnerService implements AutoCloseable {
     private final JobStore store;
     private final UserSlots slots;
     private final RedisOutput output;
-    private final JobExecutor executor;
+    private final JobPipeline pipeline;
     private final ExecutorService jobs;
     private final io.repobox.runner.ops.Heartbeat heartbeat;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
@@ -64,7 +72,7 @@ public final class RunnerService implements AutoCloseable {
     private Thread maintenance;
 
     public RunnerService(Settings settings, RedisConnector connector, RedisConnector.Connection commands, JobStore store,
-                         RedisOutput output, JobExecutor executor) {
+                         RedisOutput output, JobPipeline pipeline) {
         this.settings = settings;
         this.connector = connector;
         this.commands = commands;
@@ -73,7 +81,7 @@ public final class RunnerService implements AutoCloseable {
         this.store = store;
         this.slots = new UserSlots(commands, settings.maxJobsPerUser(), LEASE);
         this.output = output;
-        this.executor = executor;
+        this.pipeline = pipeline;
         this.free = new AtomicInteger(settings.maxConcurrentJobs());
         this.heartbeat = new io.repobox.runner.ops.Heartbeat(commands, settings.runnerId(), io.repobox.runner.ops.BuildInfo.host(),
                 io.repobox.runner.ops.BuildInfo.version(), executor.agentName(), settings.maxConcurrentJobs());
@@ -148,33 +156,34 @@ public final class RunnerService implements AutoCloseable {
         if (running.containsKey(jobId)) {
             return; // ours, already running
         }
-        Map<String, String> job = store.load(jobId).orElse(null);
-        if (job == null) {
+        Map<String, String> hash = store.load(jobId).orElse(null);
+        if (hash == null) {
             log.warn("Queue entry {} names job {}, which does not exist; acknowledged and skipped", entry.id(), jobId);
             queue.ack(entry.id());
             return;
         }
-        String status = job.getOrDefault("status", "");
-        if (JobStatus.RUNNING.equals(status)) {
-            recoverOrLeave(entry, jobId, job);
+        Job job = Job.of(jobId, hash, entry.fields());
+        JobStatus status = job.status().orElse(null);
+        if (status == JobStatus.RUNNING) {
+            recoverOrLeave(entry, job);
             return;
         }
-        if (!JobStatus.PENDING.equals(status)) {
-            if (JobStatus.isTerminal(status) && job.containsKey("started_at")) {
+        if (status != JobStatus.PENDING) {
+            if (status != null && status.isTerminal() && job.hasStartedAt()) {
                 completeEnded(jobId, status); // its runner may have died between the final status and the end marker
             }
-            log.info("Job {} is {}, not pending; acknowledged and not run again", jobId, status);
+            log.info("Job {} is {}, not pending; acknowledged and not run again", jobId, job.statusValue());
             queue.ack(entry.id());
             return;
         }
-        String userId = nonBlank(job.get("user_id"), entry.fields().get("user_id"), "unknown");
+        String userId = job.userId();
         if (!slots.acquire(userId, jobId)) {
             synchronized (held) {
                 held.add(entry); // the user is at MAX_JOBS_PER_USER: retried every loop and as soon as a job ends
             }
             return;
         }
-        String claimed = store.claim(jobId, settings.runnerId(), executor.agentName(), System.currentTimeMillis());
+        String claimed = store.claim(jobId, settings.runnerId(), pipeline.agentName(), System.currentTimeMillis());
         if (!"claimed".equals(claimed)) {
             slots.release(userId, jobId);
             queue.ack(entry.id());
@@ -185,19 +194,19 @@ public final class RunnerService implements AutoCloseable {
         JobControl control = new JobControl();
         running.put(jobId, new Running(entry, userId, control));
         free.decrementAndGet();
-        jobs.execute(() -> run(entry, jobId, job, userId, control));
+        jobs.execute(() -> run(entry, job, control));
     }
 
-    private void run(JobQueue.Entry entry, String jobId, Map<String, String> job, String userId, JobControl control) {
+    private void run(JobQueue.Entry entry, Job job, JobControl control) {
+        String jobId = job.id();
+        String userId = job.userId();
         boolean finished = false;
         try {
-            Map<String, String> record = new java.util.HashMap<>(entry.fields());
-            record.putAll(job); // the hash is the source of truth; the entry's fields are a fallback
             RedisOutputSink sink = RedisRetry.call("opening the output of job " + jobId, () -> output.openSink(jobId));
-            JobExecutor.Outcome outcome = executor.execute(jobId, record, sink, control);
+            JobOutcome outcome = pipeline.run(job, sink, control);
             finished = true; // the final status is written (execute retries it while Redis is away)
             try {
-                sink.end(outcome.status());
+                sink.end(outcome.status().value());
                 sink.close();
             } catch (RuntimeException e) {
                 log.warn("Job {}: the end of its output could not be written: {}", jobId, e.getMessage());
@@ -208,9 +217,8 @@ public final class RunnerService implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("Job {} could not be run", jobId, e);
             try {
-                RedisRetry.run("writing the final status of job " + jobId, () -> store.finish(jobId, Map.of("status", JobStatus.FAILED,
-                        "finished_at", Long.toString(System.currentTimeMillis()), "failure_kind", "internal",
-                        "error_message", "Internal error of runner " + settings.runnerId() + ": " + rootMessage(e))));
+                RedisRetry.run("writing the final status of job " + jobId, () -> store.finish(jobId, FinalRecord.failed(FailureKind.INTERNAL,
+                        "Internal error of runner " + settings.runnerId() + ": " + rootMessage(e), System.currentTimeMillis(), Map.of())));
                 writeEnd(jobId, null, JobStatus.FAILED);
                 finished = true;
             } catch (RuntimeException again) {
@@ -236,25 +244,25 @@ public final class RunnerService implements AutoCloseable {
     }
 
     /** What a runner that died after a job's final status left undone: the end marker and the workspace. */
-    private void completeEnded(String jobId, String status) {
-        executor.removeWorkspace(jobId);
+    private void completeEnded(String jobId, JobStatus status) {
+        pipeline.removeWorkspace(jobId);
         List<io.lettuce.core.StreamMessage<String, String>> last = commands.sync().xrevrange(RedisOutput.outputKey(jobId),
                 io.lettuce.core.Range.create("-", "+"), io.lettuce.core.Limit.from(1));
-        if (last.isEmpty() || !"end".equals(last.get(0).getBody().get("type"))) {
+        if (last.isEmpty() || !OutputFields.TYPE_END.equals(last.get(0).getBody().get(OutputFields.TYPE))) {
             log.info("Job {} ended {} without its end marker; writing it", jobId, status);
             writeEnd(jobId, null, status);
         }
     }
 
     /** Writes a runner line (if any) and the end marker, retrying while Redis is away. */
-    private void writeEnd(String jobId, String line, String status) {
+    private void writeEnd(String jobId, String line, JobStatus status) {
         RedisRetry.run("writing the end of the output of job " + jobId, () -> {
             RedisOutputSink sink = output.openSink(jobId);
             try {
                 if (line != null) {
                     sink.accept(io.repobox.agent.OutputLine.runnerError(line));
                 }
-                sink.end(status);
+                sink.end(status.value());
                 sink.close();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -264,26 +272,27 @@ public final class RunnerService implements AutoCloseable {
     }
 
     /** A running job whose entry reached us: its runner stopped (no lease), or it is alive (leave it). */
-    private void recoverOrLeave(JobQueue.Entry entry, String jobId, Map<String, String> job) {
+    private void recoverOrLeave(JobQueue.Entry entry, Job job) {
+        String jobId = job.id();
         String owner = commands.sync().get(leaseKey(jobId));
         if (owner != null && !owner.equals(settings.runnerId())) {
             return; // its runner is alive and keeps it
         }
         // No lease, or ours from before a restart (we are not running it): its runner is gone.
-        String runner = job.getOrDefault("runner_id", "(unknown)");
+        String runner = job.runnerId().isBlank() ? "(unknown)" : job.runnerId();
         String message = "Runner " + runner + " stopped while running this job";
         // Its processes may have outlived it on this host: stop them before anyone touches the job again.
-        int stopped = io.repobox.agent.process.ProcessRunner.stopProcessesWithEnvironment(JobExecutor.JOB_TAG, jobId, Duration.ofSeconds(5));
+        int stopped = io.repobox.agent.process.ProcessRunner.stopProcessesWithEnvironment(JobPipeline.JOB_TAG, jobId, Duration.ofSeconds(5));
         log.warn("Job {}: {}; marking it failed{}", jobId, message, stopped > 0 ? " (stopped " + stopped + " of its processes left on this host)" : "");
-        executor.removeWorkspace(jobId); // a runner that died on this host left it
-        RedisRetry.run("writing the final status of job " + jobId, () -> store.finish(jobId, Map.of("status", JobStatus.FAILED,
-                "finished_at", Long.toString(System.currentTimeMillis()), "failure_kind", "internal", "error_message", message)));
+        pipeline.removeWorkspace(jobId); // a runner that died on this host left it
+        RedisRetry.run("writing the final status of job " + jobId, () -> store.finish(jobId, FinalRecord.failed(FailureKind.INTERNAL, message,
+                System.currentTimeMillis(), Map.of())));
         try {
             writeEnd(jobId, message, JobStatus.FAILED);
         } catch (RuntimeException e) {
             log.warn("Job {}: its end marker could not be written: {}", jobId, e.getMessage());
         }
-        slots.release(nonBlank(job.get("user_id"), entry.fields().get("user_id"), "unknown"), jobId);
+        slots.release(job.userId(), jobId);
         queue.ack(entry.id());
     }
 
@@ -434,15 +443,6 @@ public final class RunnerService implements AutoCloseable {
 
     static String leaseKey(String jobId) {
         return "job:" + jobId + ":lease";
-    }
-
-    private static String nonBlank(String... values) {
-        for (String v : values) {
-            if (v != null && !v.isBlank()) {
-                return v;
-            }
-        }
-        return "";
     }
 
     private static String rootMessage(Throwable e) {

@@ -1,5 +1,6 @@
 package io.repobox.output.redis.internal;
 
+import io.repobox.output.redis.OutputFields;
 import io.repobox.agent.OutputLine;
 import io.repobox.output.redis.RedisOutputException;
 import java.time.Duration;
@@ -68,10 +69,10 @@ public final class JobStream {
     /** Queues a line, waiting while the job's buffer is full. Lines beyond the cap are counted, not stored. */
     public void offerLine(OutputLine line) {
         String[] fields = line.event() == null
-                ? new String[] {"timestamp", Long.toString(line.timestamp()), "stream", line.stream().wireName(),
-                        "source", line.source().wireName(), "line", line.text()}
-                : new String[] {"timestamp", Long.toString(line.timestamp()), "stream", line.stream().wireName(),
-                        "source", line.source().wireName(), "line", line.text(), "event", line.event()};
+                ? new String[] {OutputFields.TIMESTAMP, Long.toString(line.timestamp()), OutputFields.STREAM, line.stream().wireName(),
+                        OutputFields.SOURCE, line.source().wireName(), OutputFields.LINE, line.text()}
+                : new String[] {OutputFields.TIMESTAMP, Long.toString(line.timestamp()), OutputFields.STREAM, line.stream().wireName(),
+                        OutputFields.SOURCE, line.source().wireName(), OutputFields.LINE, line.text(), OutputFields.EVENT, line.event()};
         int bytes = 64 + (line.text().length() + (line.event() == null ? 0 : line.event().length())) * 2;
         lock.lock();
         try {
@@ -105,10 +106,12 @@ public final class JobStream {
             if (dropped > 0) {
                 String text = dropped + " more line" + (dropped == 1 ? " was" : "s were") + " not stored: the output is limited to "
                         + maxLinesForNotice + " lines per job (AI_MAX_OUTPUT_LINES)";
-                enqueue(entry(now, new String[] {"timestamp", Long.toString(now), "stream", "stderr", "source", "runner",
-                        "line", text, "notice", "truncated", "dropped", Long.toString(dropped)}, 256, false));
+                enqueue(entry(now, new String[] {OutputFields.TIMESTAMP, Long.toString(now), OutputFields.STREAM, "stderr",
+                        OutputFields.SOURCE, "runner", OutputFields.LINE, text, OutputFields.NOTICE, OutputFields.NOTICE_TRUNCATED,
+                        OutputFields.DROPPED, Long.toString(dropped)}, 256, false));
             }
-            enqueue(entry(now, new String[] {"type", "end", "status", status, "timestamp", Long.toString(now)}, 64, true));
+            enqueue(entry(now, new String[] {OutputFields.TYPE, OutputFields.TYPE_END, OutputFields.STATUS, status,
+                        OutputFields.TIMESTAMP, Long.toString(now)}, 64, true));
         } finally {
             lock.unlock();
         }

@@ -1,11 +1,11 @@
-package io.repobox.runner.service;
+package io.repobox.runner.pipeline;
 
 import io.repobox.agent.OutputLine;
 import io.repobox.agent.OutputSink;
 import io.repobox.agent.SecretMasker;
 
 /** The job's sink for the runner's own lines, with the job's secrets masked. */
-final class MaskingSink implements OutputSink {
+public final class MaskingSink implements OutputSink {
 
     private final OutputSink delegate;
     private final SecretMasker masker;
@@ -21,7 +21,7 @@ final class MaskingSink implements OutputSink {
         delegate.accept(masked.equals(line.text()) ? line : new OutputLine(line.timestamp(), line.stream(), line.source(), masked, line.event()));
     }
 
-    void runner(String text) {
+    public void runner(String text) {
         accept(OutputLine.runner(text));
     }
 }

@@ -1,4 +1,4 @@
-package io.repobox.runner.service;
+package io.repobox.runner.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +11,7 @@ class NothingChangedTest {
 
     @Test
     void aPlainNoChangeSaysSo() {
-        assertThat(JobExecutor.nothingChanged(AgentResult.succeeded("ok", Duration.ZERO, Map.of())))
+        assertThat(CommitStep.nothingChanged(AgentResult.succeeded("ok", Duration.ZERO, Map.of()).details()))
                 .isEqualTo("The agent changed nothing: no commit, no push");
     }
 
@@ -19,7 +19,7 @@ class NothingChangedTest {
     void toolsRefusedByThePermissionModeAreNamedWithTheSettingsThatAllowThem() {
         AgentResult result = AgentResult.succeeded("ok", Duration.ZERO, Map.of("agent_permission_denials", "2"));
 
-        assertThat(JobExecutor.nothingChanged(result)).isEqualTo("The agent changed nothing, and 2 tool calls were refused by the "
+        assertThat(CommitStep.nothingChanged(result.details())).isEqualTo("The agent changed nothing, and 2 tool calls were refused by the "
                 + "permission mode: allow the tools it needs with AI_ALLOWED_TOOLS (for example Bash,Write) or choose another "
                 + "AI_PERMISSION_MODE; no commit, no push");
     }

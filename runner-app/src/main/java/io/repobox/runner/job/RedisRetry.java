@@ -1,4 +1,4 @@
-package io.repobox.runner.service;
+package io.repobox.runner.job;
 
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * Retries a Redis operation that must not be lost (a job's final status, its end marker) while
  * Redis restarts or is briefly unreachable, with backoff, for a bounded time.
  */
-final class RedisRetry {
+public final class RedisRetry {
 
     private static final Logger log = LoggerFactory.getLogger(RedisRetry.class);
 
@@ -19,7 +19,7 @@ final class RedisRetry {
     private RedisRetry() {
     }
 
-    static <T> T call(String what, Supplier<T> action) {
+    public static <T> T call(String what, Supplier<T> action) {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         long backoff = 100;
         while (true) {
@@ -41,7 +41,7 @@ final class RedisRetry {
         }
     }
 
-    static void run(String what, Runnable action) {
+    public static void run(String what, Runnable action) {
         call(what, () -> {
             action.run();
             return null;

@@ -1,4 +1,4 @@
-package io.repobox.runner.service;
+package io.repobox.runner.pipeline;
 
 import java.util.concurrent.atomic.AtomicReference;
 

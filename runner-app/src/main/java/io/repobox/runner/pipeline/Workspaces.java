@@ -1,0 +1,65 @@
+package io.repobox.runner.pipeline;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Job workspaces under TEMP_DIR: created fresh and private, removed whatever the agent left in them. */
+public final class Workspaces {
+
+    private static final Logger log = LoggerFactory.getLogger(Workspaces.class);
+
+    private Workspaces() {
+    }
+
+    /**
+     * Creates {@code workspace} (directly inside {@code root}) afresh, removing what a previous attempt
+     * left, with a private directory inside; both {@code rwx------}. Returns the private directory.
+     */
+    static Path create(Path root, Path workspace) throws IOException {
+        Files.createDirectories(root);
+        Path parent = workspace.normalize().getParent();
+        if (parent == null || !parent.equals(root.normalize())) {
+            throw new IOException("workspace " + workspace + " is not inside TEMP_DIR"); // job ids are checked; belt and braces
+        }
+        delete(workspace);
+        Files.createDirectory(workspace, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        return Files.createDirectory(workspace.resolve("private"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+
+    /** Removes {@code dir} and everything in it, also read-only directories; logs what it cannot remove. */
+    public static void delete(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+                    d.toFile().setWritable(true, true); // an agent may leave read-only directories
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                    Files.delete(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            log.warn("Could not remove workspace {}: {}", dir, e.toString());
+        }
+    }
+}

@@ -84,7 +84,7 @@ public final class RunnerService implements AutoCloseable {
         this.pipeline = pipeline;
         this.free = new AtomicInteger(settings.maxConcurrentJobs());
         this.heartbeat = new io.repobox.runner.ops.Heartbeat(commands, settings.runnerId(), io.repobox.runner.ops.BuildInfo.host(),
-                io.repobox.runner.ops.BuildInfo.version(), executor.agentName(), settings.maxConcurrentJobs());
+                io.repobox.runner.ops.BuildInfo.version(), pipeline.agentName(), settings.maxConcurrentJobs());
         this.jobs = Executors.newFixedThreadPool(settings.maxConcurrentJobs(), r -> {
             Thread t = new Thread(r, "repobox-job");
             t.setDaemon(true);

@@ -92,6 +92,24 @@ public final class RunnerService implements AutoCloseable {
         });
     }
 
+    /**
+     * Waits until this runner runs no job: every job it took has its final record and end marker and
+     * its queue entry is acknowledged. Returns false if that takes longer than {@code timeout}.
+     */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (wakeUp) {
+            while (!running.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(wakeUp, left);
+            }
+        }
+        return true;
+    }
+
     public JobStore store() {
         return store;
     }

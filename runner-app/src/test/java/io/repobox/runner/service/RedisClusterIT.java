@@ -75,6 +75,9 @@ class RedisClusterIT {
                     }
                     assertThat(shards.stream().map(s -> s.substring(s.indexOf(':') + 1)).distinct().count())
                             .as("job keys land on different shards").isGreaterThan(1);
+                    // A job's entry is acknowledged just after its end marker: wait until both runners are idle.
+                    assertThat(a.service().awaitIdle(RunnerHarness.SAFETY_NET)).isTrue();
+                    assertThat(b.service().awaitIdle(RunnerHarness.SAFETY_NET)).isTrue();
                     assertThat(redis.xpending(JobQueue.STREAM, JobQueue.GROUP).getCount()).isZero();
                 }
             } finally {

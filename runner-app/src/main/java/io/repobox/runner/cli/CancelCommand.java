@@ -39,7 +39,7 @@ final class CancelCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             switch (result) {
                 case "missing" -> throw new ConfigurationException("job " + jobId + " does not exist");
-                case "cancelled" -> out.println(JobStatus.CANCELLED.equals(before) ? "Job " + jobId + " was already cancelled; nothing to do."
+                case "cancelled" -> out.println(JobStatus.CANCELLED.value().equals(before) ? "Job " + jobId + " was already cancelled; nothing to do."
                         : "Job " + jobId + " was pending and is cancelled; it will not start.");
                 case "requested" -> out.println("Job " + jobId + " is running; its runner stops it within seconds.");
                 default -> out.println("Job " + jobId + " has already ended (" + result + "); nothing to cancel.");

@@ -17,7 +17,7 @@ final class Following {
             Runtime.getRuntime().halt(ExitCodes.STOPPED_FOLLOWING);
         }), () -> Runtime.getRuntime().halt(ExitCodes.STOPPED_FOLLOWING));
         console.print(session.output, jobId, true, () -> session.store.load(jobId).map(j -> j.getOrDefault("status", "")).orElse(""));
-        Map<String, String> job = session.store.load(jobId).orElse(Map.of("id", jobId, "status", JobStatus.FAILED,
+        Map<String, String> job = session.store.load(jobId).orElse(Map.of("id", jobId, "status", JobStatus.FAILED.value(),
                 "error_message", "the job's record is gone"));
         console.summary(job);
         return JobConsole.exitCode(job);

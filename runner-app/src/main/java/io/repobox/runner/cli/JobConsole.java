@@ -59,7 +59,7 @@ final class JobConsole {
                 if (!entries.isEmpty()) {
                     lastLine = now;
                 } else if (follow) {
-                    if (!noticed && now - started > NO_RUNNER_NOTICE.toNanos() && JobStatus.PENDING.equals(status.get())) {
+                    if (!noticed && now - started > NO_RUNNER_NOTICE.toNanos() && JobStatus.PENDING.value().equals(status.get())) {
                         noticed = true;
                         runner("No runner has taken job " + jobId + " after " + NO_RUNNER_NOTICE.toSeconds() + "s. Is a runner "
                                 + "serving this Redis? Check with 'runner-app runners', or start one with 'runner-app serve'. Still waiting.");
@@ -101,7 +101,7 @@ final class JobConsole {
         String status = job.getOrDefault("status", "");
         synchronized (lock) {
             clearTick();
-            err.println(paint(JobStatus.SUCCESS.equals(status) ? "32" : "31", "[runner] " + TerminalText.sanitize(summaryText(job), false)));
+            err.println(paint(JobStatus.SUCCESS.value().equals(status) ? "32" : "31", "[runner] " + TerminalText.sanitize(summaryText(job), false)));
             err.flush();
         }
     }

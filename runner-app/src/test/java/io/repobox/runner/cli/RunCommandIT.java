@@ -183,6 +183,15 @@ class RunCommandIT {
 
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("fake (selected)  ready\n", "    dry run; no AI, no API key needed\n",
-                "    class io.repobox.agent.fake.FakeAgentProvider from ", "command  ready\n", "claude  ");
+                "    class io.repobox.agent.fake.FakeAgentProvider from ", "command  ready\n", "claude  ", "codex  ", "gemini  ");
+    }
+
+    @Test
+    void eachProviderIsJudgedWithItsOwnKey() {
+        Outcome r = execute(env("AI_PROVIDER", "codex", "AI_CLI_PATH", "no-such-cli", "ANTHROPIC_API_KEY", "sk-ant-x", "GEMINI_API_KEY", "g-x"),
+                "agents");
+
+        assertThat(r.out()).contains("codex (selected)  NOT READY\n", "    Codex CLI not found; no OPENAI_API_KEY or CODEX_API_KEY\n",
+                "    Gemini CLI not found; API key set\n");
     }
 }

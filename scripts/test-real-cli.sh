@@ -3,7 +3,9 @@
 # from the npm registry into .tools/ (git-ignored) and drives each against a stand-in for its model API
 # served by the test on 127.0.0.1 (no network, no real key). Needs node and npm.
 #
-#   scripts/test-real-cli.sh [claude] [codex] [gemini]
+#   scripts/test-real-cli.sh [claude] [codex] [gemini] [runner]
+#
+# runner: `run --agent codex|gemini` end to end with the real CLIs (the runner commits and pushes).
 #
 # Claude Code: the current release and the oldest one supported. Releases after 2.1.110 declare
 # node >= 22 but run on node 20: npm prints an engines warning and installs the native binary from
@@ -32,7 +34,7 @@ suite() {
     -Dit.test='*RealCliIT' -Dfailsafe.failIfNoSpecifiedTests=false -D"$2"="$PWD/$3"
 }
 
-for provider in "${@:-claude codex gemini}"; do
+for provider in "${@:-claude codex gemini runner}"; do
   for p in $provider; do
     case "$p" in
       claude)
@@ -53,6 +55,14 @@ for provider in "${@:-claude codex gemini}"; do
           echo "== agent-gemini against the Gemini CLI $v"
           suite agent-gemini gemini.cli.path ".tools/gemini-$v/node_modules/.bin/gemini"
         done ;;
+      runner)
+        install @openai/codex "${CODEX_VERSIONS%% *}" ".tools/codex-${CODEX_VERSIONS%% *}" codex
+        install @google/gemini-cli "${GEMINI_VERSIONS%% *}" ".tools/gemini-${GEMINI_VERSIONS%% *}" gemini
+        echo "== run --agent codex|gemini with the real CLIs (the runner commits and pushes what they did)"
+        ./mvnw -B -ntp verify -pl runner-app -am -Preal-cli -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+          -Dit.test=RealCliRunIT -Dfailsafe.failIfNoSpecifiedTests=false \
+          -Dcodex.cli.path="$PWD/.tools/codex-${CODEX_VERSIONS%% *}/node_modules/.bin/codex" \
+          -Dgemini.cli.path="$PWD/.tools/gemini-${GEMINI_VERSIONS%% *}/node_modules/.bin/gemini" ;;
       *) echo "unknown provider '$p': claude, codex or gemini" >&2; exit 2 ;;
     esac
   done

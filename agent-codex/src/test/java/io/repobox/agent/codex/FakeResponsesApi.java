@@ -23,19 +23,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * response.completed with usage). A test queues the answers; once the queue is empty the answer is
  * "Done.". Every request body is kept for assertions.
  */
-final class FakeResponsesApi implements AutoCloseable {
+public final class FakeResponsesApi implements AutoCloseable {
 
-    sealed interface Reply permits Text, Command, HttpError {
+    public sealed interface Reply permits Text, Command, HttpError {
     }
 
-    record Text(String text) implements Reply {
+    public record Text(String text) implements Reply {
     }
 
     /** An {@code exec_command} call: the CLI runs {@code cmd} (a file edit is an apply_patch here-document). */
-    record Command(String cmd) implements Reply {
+    public record Command(String cmd) implements Reply {
     }
 
-    record HttpError(int status, String message) implements Reply {
+    public record HttpError(int status, String message) implements Reply {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,7 +46,7 @@ final class FakeResponsesApi implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private volatile Reply always;
 
-    FakeResponsesApi() throws IOException {
+    public FakeResponsesApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(Executors.newCachedThreadPool());
@@ -54,27 +54,27 @@ final class FakeResponsesApi implements AutoCloseable {
     }
 
     /** The base URL to give as AI_BASE_URL (the CLI posts to {@code <base>/responses}). */
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
 
-    FakeResponsesApi then(Reply reply) {
+    public FakeResponsesApi then(Reply reply) {
         replies.add(reply);
         return this;
     }
 
     /** Every request gets {@code reply}. */
-    FakeResponsesApi always(Reply reply) {
+    public FakeResponsesApi always(Reply reply) {
         this.always = reply;
         return this;
     }
 
-    List<JsonNode> requests() {
+    public List<JsonNode> requests() {
         return requests;
     }
 
     /** The text of the last user message of the first request: the prompt as the API received it. */
-    String receivedPrompt() {
+    public String receivedPrompt() {
         String prompt = null;
         for (JsonNode item : requests.get(0).path("input")) {
             if (item.path("role").asText().equals("user")) {

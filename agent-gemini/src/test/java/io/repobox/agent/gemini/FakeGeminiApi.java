@@ -23,25 +23,25 @@ import java.util.concurrent.Executors;
  * calls; side {@code :generateContent} calls get a plain JSON answer. A test queues the streamed
  * answers; once the queue is empty the answer is "Done.". Requests are kept for assertions.
  */
-final class FakeGeminiApi implements AutoCloseable {
+public final class FakeGeminiApi implements AutoCloseable {
 
-    sealed interface Reply permits Text, Calls, HttpError {
+    public sealed interface Reply permits Text, Calls, HttpError {
     }
 
-    record Text(String text) implements Reply {
+    public record Text(String text) implements Reply {
     }
 
     /** Function calls, e.g. write_file {file_path, content} and run_shell_command {command}. */
-    record Calls(List<Map<String, Object>> calls) implements Reply {
-        static Calls of(String name, Map<String, Object> args) {
+    public record Calls(List<Map<String, Object>> calls) implements Reply {
+        public static Calls of(String name, Map<String, Object> args) {
             return new Calls(List.of(Map.of("name", name, "args", args)));
         }
     }
 
-    record HttpError(int status, String message) implements Reply {
+    public record HttpError(int status, String message) implements Reply {
     }
 
-    record Request(String path, String apiKey, JsonNode body) {
+    public record Request(String path, String apiKey, JsonNode body) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,33 +51,33 @@ final class FakeGeminiApi implements AutoCloseable {
     private final Queue<Reply> replies = new ConcurrentLinkedQueue<>();
     private volatile Reply always;
 
-    FakeGeminiApi() throws IOException {
+    public FakeGeminiApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(Executors.newCachedThreadPool());
         server.start();
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    FakeGeminiApi then(Reply reply) {
+    public FakeGeminiApi then(Reply reply) {
         replies.add(reply);
         return this;
     }
 
-    FakeGeminiApi always(Reply reply) {
+    public FakeGeminiApi always(Reply reply) {
         this.always = reply;
         return this;
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         return requests;
     }
 
     /** The text the first streamed request sent as the user's first turn: the prompt as the API received it. */
-    String receivedPrompt() {
+    public String receivedPrompt() {
         for (Request r : requests) {
             if (r.path().contains(":streamGenerateContent")) {
                 // The CLI puts its <session_context> part before the user's text.

@@ -60,7 +60,7 @@ for provider in "${@:-claude codex gemini runner}"; do
         install @google/gemini-cli "${GEMINI_VERSIONS%% *}" ".tools/gemini-${GEMINI_VERSIONS%% *}" gemini
         echo "== run --agent codex|gemini with the real CLIs (the runner commits and pushes what they did)"
         ./mvnw -B -ntp verify -pl runner-app -am -Preal-cli -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-          -Dit.test=RealCliRunIT -Dfailsafe.failIfNoSpecifiedTests=false \
+          -Dit.test=RunnerRealCliIT -Dfailsafe.failIfNoSpecifiedTests=false \
           -Dcodex.cli.path="$PWD/.tools/codex-${CODEX_VERSIONS%% *}/node_modules/.bin/codex" \
           -Dgemini.cli.path="$PWD/.tools/gemini-${GEMINI_VERSIONS%% *}/node_modules/.bin/gemini" ;;
       *) echo "unknown provider '$p': claude, codex or gemini" >&2; exit 2 ;;

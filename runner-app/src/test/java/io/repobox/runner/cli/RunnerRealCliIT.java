@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * against stand-ins for their model APIs: the CLI writes a file and runs a command, and the runner
  * commits and pushes both to the job's branch.
  */
-class RealCliRunIT {
+class RunnerRealCliIT {
 
     @TempDir
     Path repo;

@@ -95,6 +95,11 @@ public final class RedisOutput implements AutoCloseable {
         }
     }
 
+    /** The writer's counters (lines and bytes written, write calls and their time, retries), for metrics. */
+    public OutputStats stats() {
+        return writer.stats();
+    }
+
     /** The options this output was made with. */
     public RedisOutputOptions options() {
         return options;

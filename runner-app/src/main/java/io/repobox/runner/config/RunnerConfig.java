@@ -135,6 +135,11 @@ public final class RunnerConfig {
         return aiIdleTimeout;
     }
 
+    /** HTTP_ADDRESS ({@code host:port}), or null (the default): where serve answers /healthz, /readyz and /metrics. */
+    public String httpAddress() {
+        return string("HTTP_ADDRESS", null);
+    }
+
     /** JOB_TIMEOUT (default 3600 s): how long a whole job may run. */
     public Duration jobTimeout() {
         return jobTimeout;

@@ -50,6 +50,12 @@ public final class StreamWriter implements Runnable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private volatile boolean idle;
+    // Counters for OutputStats: the plain ones are written by the writer thread alone, the adders by Lettuce's.
+    private volatile long linesWritten;
+    private volatile long bytesWritten;
+    private volatile long retries;
+    private final java.util.concurrent.atomic.LongAdder writes = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder writeNanos = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean closing;
     private int roundRobin;
 
@@ -80,6 +86,11 @@ public final class StreamWriter implements Runnable {
                 lock.unlock();
             }
         }
+    }
+
+    /** The writer's counters so far. */
+    public io.repobox.output.redis.OutputStats stats() {
+        return new io.repobox.output.redis.OutputStats(linesWritten, bytesWritten, writes.sum(), writeNanos.sum(), retries);
     }
 
     /** Lets the thread end once nothing is queued. */
@@ -252,6 +263,12 @@ public final class StreamWriter implements Runnable {
             a += e.fields().length;
         }
         RedisFuture<List<Object>> reply = connection.async().eval(APPEND_SCRIPT, ScriptOutputType.MULTI, new String[] {job.key()}, args);
+        reply.whenComplete((r, e) -> {
+            if (e == null) {
+                writes.increment();
+                writeNanos.add(System.nanoTime() - now);
+            }
+        });
         return new Chunk(job, entries, reply);
     }
 
@@ -301,9 +318,16 @@ public final class StreamWriter implements Runnable {
                     job.fail(outage);
                     continue;
                 }
+                long size = 0;
                 for (int i = 0; i < done; i++) {
-                    job.written(chunk.entries().get(i));
+                    JobStream.Entry e = chunk.entries().get(i);
+                    job.written(e);
+                    for (String f : e.fields()) {
+                        size += f.length();
+                    }
                 }
+                linesWritten += done;
+                bytesWritten += size;
                 if (error == null) {
                     continue;
                 }
@@ -335,6 +359,7 @@ public final class StreamWriter implements Runnable {
             sleep(backoffMs);
             backoffMs = Math.min(1000, backoffMs * 2);
             current = send(retry, current.deadline());
+            retries += current.chunks().size();
         }
     }
 

@@ -1,0 +1,114 @@
+package io.repobox.runner.ops;
+
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.repobox.output.redis.internal.RedisConnector;
+import java.util.List;
+
+/**
+ * The readiness check for Redis and the queue: Redis answers, the consumer group exists and this
+ * runner has joined it. Each check also reads how many queue entries wait for a runner and how
+ * many are taken but not acknowledged, which the queue gauges show (NaN while Redis is away).
+ */
+public final class QueueProbe implements ReadinessChecks.Check {
+
+    /** Beyond this many undelivered entries the count is not exact (Redis before 7 does not report the lag). */
+    static final int MAX_COUNTED = 10_000;
+
+    private final RedisConnector.Connection redis;
+    private final String safeUrl;
+    private final String stream;
+    private final String group;
+    private final String consumer;
+    private volatile double waiting = Double.NaN;
+    private volatile double pending = Double.NaN;
+
+    /** @param redis a connection of its own with a short command timeout: a check must not hang for long */
+    public QueueProbe(RedisConnector.Connection redis, String safeUrl, String stream, String group, String consumer) {
+        this.redis = redis;
+        this.safeUrl = safeUrl;
+        this.stream = stream;
+        this.group = group;
+        this.consumer = consumer;
+    }
+
+    @Override
+    public String problem() {
+        try {
+            redis.sync().ping();
+        } catch (RuntimeException e) {
+            waiting = Double.NaN;
+            pending = Double.NaN;
+            return "Redis at " + safeUrl + " is unreachable: " + rootMessage(e);
+        }
+        Group g = readGroup();
+        if (g == null) {
+            return "the consumer group " + group + " does not exist yet (the runner creates it when it starts taking jobs)";
+        }
+        pending = g.pending;
+        waiting = g.lag >= 0 ? g.lag : countAfter(g.lastDelivered);
+        boolean joined = redis.sync().xinfoConsumers(stream, group).stream()
+                .anyMatch(c -> consumer.equals(field(c, "name")));
+        return joined ? null : "runner " + consumer + " has not joined the consumer group " + group + " yet";
+    }
+
+    public double waiting() {
+        return waiting;
+    }
+
+    public double pending() {
+        return pending;
+    }
+
+    private record Group(long pending, long lag, String lastDelivered) {
+    }
+
+    private Group readGroup() {
+        List<Object> groups;
+        try {
+            groups = redis.sync().xinfoGroups(stream);
+        } catch (RuntimeException e) {
+            if (String.valueOf(e.getMessage()).contains("no such key")) {
+                return null;
+            }
+            throw e;
+        }
+        for (Object g : groups) {
+            if (group.equals(field(g, "name"))) {
+                Object lag = field(g, "lag");
+                return new Group(toLong(field(g, "pending")), lag instanceof Number n ? n.longValue() : -1,
+                        String.valueOf(field(g, "last-delivered-id")));
+            }
+        }
+        return null;
+    }
+
+    private long countAfter(String lastDelivered) {
+        return redis.sync().xrange(stream, Range.from(Range.Boundary.excluding(lastDelivered), Range.Boundary.unbounded()),
+                Limit.from(MAX_COUNTED)).size();
+    }
+
+    /** A field of an XINFO reply: a flat list of names and values. */
+    private static Object field(Object reply, String name) {
+        if (reply instanceof List<?> list) {
+            for (int i = 0; i + 1 < list.size(); i += 2) {
+                if (name.equals(String.valueOf(list.get(i)))) {
+                    return list.get(i + 1);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static long toLong(Object v) {
+        return v instanceof Number n ? n.longValue() : v == null ? 0 : Long.parseLong(String.valueOf(v));
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
+    }
+}

@@ -39,6 +39,7 @@ final class ServeCommand implements Callable<Integer> {
         }, "repobox-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(onSignal);
         runner.service().start();
+        runner.startOperations(); // HTTP_ADDRESS: /healthz, /readyz, /metrics
         spec.commandLine().getErr().println("[runner] " + config.runnerId() + " serving jobs from " + url.replaceAll("//[^/@]*@", "//***@"));
         spec.commandLine().getErr().flush();
         stopped.await();

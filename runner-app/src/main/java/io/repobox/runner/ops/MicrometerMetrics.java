@@ -39,8 +39,9 @@ public final class MicrometerMetrics implements RunnerMetrics, AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, Long> loops = new ConcurrentHashMap<>();
-    private final Counter processesStopped;
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    /** Held here: function meters keep only a weak reference to what they read. */
+    private Supplier<OutputStats> outputStats;
 
     /**
      * @param runnerId   this runner's id, on the build-info metric
@@ -52,8 +53,11 @@ public final class MicrometerMetrics implements RunnerMetrics, AutoCloseable {
                 .tags("version", version, "runner_id", runnerId, "provider", provider,
                         "java_version", System.getProperty("java.version", "unknown"))
                 .register(registry);
-        processesStopped = Counter.builder("repobox.job.processes.stopped")
-                .description("Processes still running when a job ended, stopped then").register(registry);
+        for (String when : new String[] {"exit", "stop"}) {
+            Counter.builder("repobox.job.processes.stopped").tag("when", when)
+                    .description("Processes stopped when a job's program ended: left running after its exit, or its tree after a stop")
+                    .register(registry);
+        }
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -81,6 +85,7 @@ public final class MicrometerMetrics implements RunnerMetrics, AutoCloseable {
 
     /** The output writer's counters, read at each scrape. */
     public MicrometerMetrics output(Supplier<OutputStats> stats) {
+        this.outputStats = stats;
         FunctionCounter.builder("repobox.output.lines", stats, s -> s.get().linesWritten())
                 .description("Output entries written to Redis").register(registry);
         FunctionCounter.builder("repobox.output.bytes", stats, s -> s.get().bytesWritten()).baseUnit("bytes")
@@ -129,9 +134,9 @@ public final class MicrometerMetrics implements RunnerMetrics, AutoCloseable {
     }
 
     @Override
-    public void processesStopped(int count) {
+    public void processesStopped(int count, String when) {
         if (count > 0) {
-            processesStopped.increment(count);
+            safely(() -> registry.counter("repobox.job.processes.stopped", "when", when).increment(count));
         }
     }
 

@@ -20,7 +20,7 @@ enum NoMetrics implements RunnerMetrics {
     }
 
     @Override
-    public void processesStopped(int count) {
+    public void processesStopped(int count, String when) {
     }
 
     @Override

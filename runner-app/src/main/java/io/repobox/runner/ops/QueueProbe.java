@@ -4,10 +4,12 @@ import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.repobox.output.redis.internal.RedisConnector;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
- * The readiness check for Redis and the queue: Redis answers, the consumer group exists and this
- * runner has joined it. Each check also reads how many queue entries wait for a runner and how
+ * The readiness check for Redis and the queue: Redis answers, the consumer group exists, and this
+ * runner has joined it (its dispatcher is taking jobs: asked of the runner, because Redis before 7
+ * lists a consumer only once something was delivered to it). Each check also reads how many queue entries wait for a runner and how
  * many are taken but not acknowledged, which the queue gauges show (NaN while Redis is away).
  */
 public final class QueueProbe implements ReadinessChecks.Check {
@@ -22,14 +24,20 @@ public final class QueueProbe implements ReadinessChecks.Check {
     private final String consumer;
     private volatile double waiting = Double.NaN;
     private volatile double pending = Double.NaN;
+    private volatile BooleanSupplier joined = () -> false;
 
     /** @param redis a connection of its own with a short command timeout: a check must not hang for long */
     public QueueProbe(RedisConnector.Connection redis, String safeUrl, String stream, String group, String consumer) {
+        this.consumer = consumer;
         this.redis = redis;
         this.safeUrl = safeUrl;
         this.stream = stream;
         this.group = group;
-        this.consumer = consumer;
+    }
+
+    /** Tells whether the runner's dispatcher has joined the group and takes jobs. */
+    void joined(BooleanSupplier joined) {
+        this.joined = joined;
     }
 
     @Override
@@ -43,13 +51,12 @@ public final class QueueProbe implements ReadinessChecks.Check {
         }
         Group g = readGroup();
         if (g == null) {
-            return "the consumer group " + group + " does not exist yet (the runner creates it when it starts taking jobs)";
+            return "the consumer group " + group + " does not exist in Redis (it is made when a runner starts taking jobs;"
+                    + " if Redis lost its data, restart the runner)";
         }
         pending = g.pending;
         waiting = g.lag >= 0 ? g.lag : countAfter(g.lastDelivered);
-        boolean joined = redis.sync().xinfoConsumers(stream, group).stream()
-                .anyMatch(c -> consumer.equals(field(c, "name")));
-        return joined ? null : "runner " + consumer + " has not joined the consumer group " + group + " yet";
+        return joined.getAsBoolean() ? null : "runner " + consumer + " is not taking jobs from " + group + " (starting or stopping)";
     }
 
     public double waiting() {

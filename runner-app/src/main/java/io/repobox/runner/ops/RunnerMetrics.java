@@ -19,8 +19,11 @@ public interface RunnerMetrics {
     /** A named step of a job ended ({@code clone}, {@code hook}, {@code agent}, …), well or not. */
     void stepEnded(String step, Duration duration, boolean ok);
 
-    /** Processes found still running when a job ended and stopped then. */
-    void processesStopped(int count);
+    /**
+     * Processes the runner stopped when one of a job's programs ended: {@code when} is "exit" for
+     * those the program left running after it exited, "stop" for its tree after a timeout, idle stop or cancel.
+     */
+    void processesStopped(int count, String when);
 
     /**
      * What the agent used, from its result's details ({@code agent_input_tokens},

@@ -6,6 +6,7 @@ import io.repobox.output.redis.internal.RedisConnector;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -78,12 +79,16 @@ public final class RunnerOps implements AutoCloseable {
         return readiness;
     }
 
-    /** Starts checking and serving; {@code jobsRunning} is read at each scrape. */
-    public void start(Supplier<Number> jobsRunning) {
+    /**
+     * Starts checking and serving; {@code jobsRunning} is read at each scrape, {@code takingJobs}
+     * (the dispatcher has joined the consumer group and takes jobs) at each check.
+     */
+    public void start(Supplier<Number> jobsRunning, BooleanSupplier takingJobs) {
         if (metrics == null) {
             return;
         }
         metrics.jobsRunning(jobsRunning);
+        queue.joined(takingJobs);
         readiness.start(CHECK_EVERY);
         server = OpsServer.start(httpAddress, metrics::scrape, metrics::loopAges, readiness, LOOP_STALL);
     }

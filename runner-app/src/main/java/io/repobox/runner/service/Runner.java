@@ -11,7 +11,13 @@ import io.repobox.runner.environment.Environments;
 import io.repobox.runner.job.JobStore;
 import io.repobox.runner.pipeline.JobPipeline;
 import io.repobox.runner.pipeline.JobSettings;
+import io.repobox.runner.job.JobQueue;
+import io.repobox.runner.ops.MetricsStepListener;
+import io.repobox.runner.ops.ReadinessChecks;
+import io.repobox.runner.ops.RunnerOps;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +35,11 @@ public final class Runner implements AutoCloseable {
     private final RedisOutput output;
     private final Agent agent;
     private final RunnerService service;
+    private final RunnerOps ops;
 
-    private Runner(RedisConnector connector, RedisConnector.Connection commands, RedisOutput output, Agent agent, RunnerService service) {
+    private Runner(RedisConnector connector, RedisConnector.Connection commands, RedisOutput output, Agent agent, RunnerService service,
+                   RunnerOps ops) {
+        this.ops = ops;
         this.connector = connector;
         this.commands = commands;
         this.output = output;
@@ -55,12 +64,16 @@ public final class Runner implements AutoCloseable {
         RedisConnector.Connection commands = connector.connect();
         JobStore store = new JobStore(commands);
         String runnerId = config.runnerId();
+        RunnerOps ops = RunnerOps.create(config.httpAddress(), runnerId, agentName, connector, JobQueue.STREAM, JobQueue.GROUP,
+                output, () -> AgentProviders.load().get(agentName).readiness(config.agentConfig()));
         JobPipeline pipeline = new JobPipeline(new JobSettings(runnerId, agentName, config.tempDir(), config.cleanupAfterJob(),
                 config.jobTimeout(), config.aiTimeout(), config.aiIdleTimeout(), config.allowLocalRepos(allowLocalDefault),
-                config.encryptionKey(), config.gracePeriod(), config.secrets()), store, agent, environments);
+                config.encryptionKey(), config.gracePeriod(), config.secrets()), store, agent, environments)
+                .withListener(new MetricsStepListener(ops.metrics(), agentName, config.agentConfig().getString("model", "")));
         RunnerService service = new RunnerService(new RunnerService.Settings(runnerId, config.maxConcurrentJobs(),
-                config.maxJobsPerUser(), config.reclaimIdle(), config.shutdownGrace()), connector, commands, store, output, pipeline);
-        return new Runner(connector, commands, output, agent, service);
+                config.maxJobsPerUser(), config.reclaimIdle(), config.shutdownGrace()), connector, commands, store, output, pipeline,
+                ops.metrics());
+        return new Runner(connector, commands, output, agent, service, ops);
     }
 
     private static RedisOutput connectWithRetry(RedisOutputOptions options, Duration connectFor) throws InterruptedException {
@@ -88,9 +101,28 @@ public final class Runner implements AutoCloseable {
         return output;
     }
 
+    /**
+     * Starts serving /healthz, /readyz and /metrics when HTTP_ADDRESS is set ({@code serve} does; {@code run}
+     * does not). Checks added to {@link #readiness()} before this are part of /readyz.
+     */
+    public void startOperations() {
+        ops.start(service::runningCount, service::takingJobs);
+    }
+
+    /** The readiness checks of /readyz: Redis and the agent CLI; the sandbox adds its own. */
+    public ReadinessChecks readiness() {
+        return ops.readiness();
+    }
+
+    /** Where /healthz, /readyz and /metrics are served, once {@link #startOperations() started}; empty when off. */
+    public Optional<InetSocketAddress> httpAddress() {
+        return ops.address();
+    }
+
     @Override
     public void close() {
         service.close();
+        ops.close();
         commands.close();
         agent.close();
         output.close();

@@ -57,6 +57,7 @@ public final class RunnerService implements AutoCloseable {
     private final UserSlots slots;
     private final RedisOutput output;
     private final JobPipeline pipeline;
+    private final io.repobox.runner.ops.RunnerMetrics metrics;
     private final ExecutorService jobs;
     private final io.repobox.runner.ops.Heartbeat heartbeat;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
@@ -72,7 +73,7 @@ public final class RunnerService implements AutoCloseable {
     private Thread maintenance;
 
     public RunnerService(Settings settings, RedisConnector connector, RedisConnector.Connection commands, JobStore store,
-                         RedisOutput output, JobPipeline pipeline) {
+                         RedisOutput output, JobPipeline pipeline, io.repobox.runner.ops.RunnerMetrics metrics) {
         this.settings = settings;
         this.connector = connector;
         this.commands = commands;
@@ -82,6 +83,7 @@ public final class RunnerService implements AutoCloseable {
         this.slots = new UserSlots(commands, settings.maxJobsPerUser(), LEASE);
         this.output = output;
         this.pipeline = pipeline;
+        this.metrics = metrics;
         this.free = new AtomicInteger(settings.maxConcurrentJobs());
         this.heartbeat = new io.repobox.runner.ops.Heartbeat(commands, settings.runnerId(), io.repobox.runner.ops.BuildInfo.host(),
                 io.repobox.runner.ops.BuildInfo.version(), pipeline.agentName(), settings.maxConcurrentJobs());
@@ -114,6 +116,16 @@ public final class RunnerService implements AutoCloseable {
         return store;
     }
 
+    /** Whether the dispatcher has joined the consumer group and takes jobs (not before it starts, not once it shuts down). */
+    public boolean takingJobs() {
+        return groupReady && accepting;
+    }
+
+    /** How many jobs this runner is running now. */
+    public int runningCount() {
+        return running.size();
+    }
+
     /** Starts taking jobs. */
     public void start() {
         dispatcher = new Thread(this::dispatchLoop, "repobox-dispatcher");
@@ -127,6 +139,7 @@ public final class RunnerService implements AutoCloseable {
         long backoff = 500;
         boolean ready = false;
         while (accepting) {
+            metrics.loopTurned("dispatcher");
             try {
                 if (!ready) {
                     queue.ensureGroup();
@@ -221,7 +234,11 @@ public final class RunnerService implements AutoCloseable {
         boolean finished = false;
         try {
             RedisOutputSink sink = RedisRetry.call("opening the output of job " + jobId, () -> output.openSink(jobId));
+            long started = System.nanoTime();
+            metrics.jobStarted(pipeline.agentName());
             JobOutcome outcome = pipeline.run(job, sink, control);
+            metrics.jobEnded(pipeline.agentName(), outcome.status().value(), outcome.failureKind().map(FailureKind::value).orElse(""),
+                    Duration.ofNanos(System.nanoTime() - started));
             finished = true; // the final status is written (execute retries it while Redis is away)
             try {
                 sink.end(outcome.status().value());
@@ -339,6 +356,7 @@ public final class RunnerService implements AutoCloseable {
         long lastBeat = 0;
         long lastReclaim = 0;
         while (stopped.getCount() > 0) {
+            metrics.loopTurned("maintenance");
             try {
                 if (!groupReady) {
                     stopped.await(200, TimeUnit.MILLISECONDS);

@@ -99,6 +99,17 @@ class GeminiRealCliIT {
     }
 
     @Test
+    void aRejectedKeyIsExplained() throws Exception {
+        api.always(new FakeGeminiApi.HttpError(401, "Request had invalid authentication credentials."));
+        AgentResult result = run("x", Duration.ofMinutes(2), new RecordingHandler());
+
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.exitCode()).hasValue(145); // 401 mod 256
+        assertThat(result.message()).isEqualTo("Authentication rejected by the Gemini API (401): Request had invalid authentication "
+                + "credentials.; check GEMINI_API_KEY");
+    }
+
+    @Test
     void aTimeoutWhileACommandRunsLeavesNoProcessBehind() throws Exception {
         api.then(FakeGeminiApi.Calls.of("run_shell_command", Map.of("command", "(sleep 1000 &) ; sleep 1000")));
         RecordingHandler sink = new RecordingHandler();

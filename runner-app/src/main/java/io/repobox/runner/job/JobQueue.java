@@ -36,6 +36,7 @@ public final class JobQueue {
     private final RedisConnector.Connection commands;
     private final RedisConnector.Connection reads;
     private final String consumer;
+    private volatile java.util.function.Consumer<Entry> acknowledged = entry -> { };
 
     public JobQueue(RedisConnector.Connection commands, RedisConnector.Connection reads, String consumer) {
         this.commands = commands;
@@ -79,14 +80,21 @@ public final class JobQueue {
         }
     }
 
-    public void ack(String entryId) {
-        commands.sync().xack(STREAM, GROUP, entryId);
+    /** Acknowledges an entry: this runner is done with it (its job ended, or it was bad input); then tells the listener. */
+    public void ack(Entry entry) {
+        commands.sync().xack(STREAM, GROUP, entry.id());
+        acknowledged.accept(entry);
+    }
+
+    /** Sets what is told of every entry this queue acknowledges (for tests and metrics); must be quick and not throw. */
+    public void onAcknowledged(java.util.function.Consumer<Entry> listener) {
+        this.acknowledged = listener;
     }
 
     /** Puts an entry back for any runner (a new entry with the same fields) and acknowledges the old one. */
     public void release(Entry entry) {
         commands.sync().xadd(STREAM, entry.fields());
-        ack(entry.id());
+        ack(entry);
     }
 
     /** Adds an entry, as the web app does. */

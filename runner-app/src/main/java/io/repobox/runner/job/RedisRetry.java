@@ -21,22 +21,19 @@ public final class RedisRetry {
 
     public static <T> T call(String what, Supplier<T> action) {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
-        long backoff = 100;
+        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
         while (true) {
             try {
                 return action.get();
             } catch (RuntimeException e) {
-                if (System.nanoTime() + backoff * 1_000_000 > deadline) {
+                Duration wait = backoff.next();
+                if (System.nanoTime() + wait.toNanos() > deadline) {
                     throw e;
                 }
-                log.warn("{} failed ({}); retrying in {} ms", what, e.getMessage(), backoff);
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
+                log.warn("{} failed ({}); retrying in {} ms", what, e.getMessage(), wait.toMillis());
+                if (!Backoff.pause(wait)) {
                     throw e;
                 }
-                backoff = Math.min(5_000, backoff * 2);
             }
         }
     }

@@ -8,6 +8,7 @@ import io.repobox.output.redis.RedisOutputOptions;
 import io.repobox.output.redis.internal.RedisConnector;
 import io.repobox.runner.config.RunnerConfig;
 import io.repobox.runner.environment.Environments;
+import io.repobox.runner.job.Backoff;
 import io.repobox.runner.job.JobStore;
 import io.repobox.runner.pipeline.JobPipeline;
 import io.repobox.runner.pipeline.JobSettings;
@@ -78,17 +79,17 @@ public final class Runner implements AutoCloseable {
 
     private static RedisOutput connectWithRetry(RedisOutputOptions options, Duration connectFor) throws InterruptedException {
         long deadline = System.nanoTime() + connectFor.toNanos();
-        long backoff = 500;
+        Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
         while (true) {
             try {
                 return RedisOutput.connect(options);
             } catch (RedisOutputException e) {
-                if (System.nanoTime() + backoff * 1_000_000 > deadline) {
+                Duration wait = backoff.next();
+                if (System.nanoTime() + wait.toNanos() > deadline) {
                     throw e;
                 }
-                log.warn("{}; retrying in {} ms", e.getMessage(), backoff);
-                Thread.sleep(backoff);
-                backoff = Math.min(30_000, backoff * 2);
+                log.warn("{}; retrying in {} ms", e.getMessage(), wait.toMillis());
+                Thread.sleep(wait.toMillis());
             }
         }
     }

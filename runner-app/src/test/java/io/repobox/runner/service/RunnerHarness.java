@@ -18,7 +18,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** Real Redis (or none, when each env() names its own), a bare git repository as the remote, runners built from environment maps. */
 final class RunnerHarness {
@@ -29,6 +35,9 @@ final class RunnerHarness {
     final Path dir;
     final Path remote;
     final Path work;
+    /** Released once per entry acknowledged by a runner this harness started; the job ids acknowledged. */
+    private final Semaphore acks = new Semaphore(0);
+    private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
 
     RunnerHarness(TestRedis redis, Path dir) throws Exception {
         this.redis = redis;
@@ -66,6 +75,10 @@ final class RunnerHarness {
 
     Runner start(Map<String, String> env) throws InterruptedException {
         Runner runner = Runner.create(RunnerConfig.of(env), env.get("REDIS_URL"), false, Duration.ofSeconds(5));
+        runner.service().onAcknowledged(jobId -> {
+            acknowledged.add(String.valueOf(jobId));
+            acks.release();
+        });
         runner.service().start();
         return runner;
     }
@@ -142,15 +155,27 @@ final class RunnerHarness {
         return sync().xpending(JobQueue.STREAM, JobQueue.GROUP).getCount();
     }
 
-    /** Waits until no queue entry is pending: a job's entry is acknowledged just after its end marker. */
+    /** Waits until no queue entry is pending, looking again each time a runner of this harness acknowledges one. */
     void awaitNoPendingEntries() {
-        long deadline = System.nanoTime() + SAFETY_NET.toNanos();
-        while (pendingEntries() != 0) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(pendingEntries() + " queue entries are still pending");
-            }
-            Thread.onSpinWait();
-        }
+        awaitAcknowledgement(() -> pendingEntries() == 0, () -> pendingEntries() + " queue entries are still pending");
     }
 
+    /** Waits until a runner of this harness has acknowledged the queue entry of {@code jobId}. */
+    void awaitAcknowledged(String jobId) {
+        awaitAcknowledgement(() -> acknowledged.contains(jobId), () -> "the entry of job " + jobId + " was not acknowledged");
+    }
+
+    private void awaitAcknowledgement(BooleanSupplier done, Supplier<String> failure) {
+        long deadline = System.nanoTime() + SAFETY_NET.toNanos();
+        try {
+            while (!done.getAsBoolean()) {
+                if (!acks.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    throw new AssertionError(failure.get());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
 }

@@ -139,7 +139,8 @@ class RunnerServiceIT {
         assertThat(new io.repobox.runner.job.JobStore(h.connection()).requestCancel(id, System.currentTimeMillis())).isEqualTo("cancelled");
         start();
 
-        waitUntil(() -> lastEntryDelivered() && h.pendingEntries() == 0); // the runner has read and acknowledged it
+        h.awaitAcknowledged(id); // the runner has read the entry and acknowledged it
+        assertThat(h.pendingEntries()).isZero();
 
         assertThat(redis.redis().hgetall("job:" + id)).containsEntry("status", "cancelled")
                 .containsEntry("error_message", "Cancelled before it started").doesNotContainKey("started_at");
@@ -263,18 +264,14 @@ class RunnerServiceIT {
         Runner a = start("MAX_JOBS_PER_USER", "1", "MAX_CONCURRENT_JOBS", "2");
         try (Runner b = h.start(h.env("MAX_JOBS_PER_USER", "1", "MAX_CONCURRENT_JOBS", "2"))) {
             List<String> ids = List.of(h.submit("@fake sleep=1s"), h.submit("@fake sleep=1s"), h.submit("@fake sleep=1s"));
-            int most = 0;
-            while (!ids.stream().allMatch(id -> io.repobox.runner.job.JobStatus.isTerminal(redis.redis().hget("job:" + id, "status")))) {
-                int runningNow = (int) ids.stream().filter(id -> "running".equals(redis.redis().hget("job:" + id, "status"))).count();
-                most = Math.max(most, runningNow);
-                Thread.onSpinWait();
-            }
-            assertThat(most).isEqualTo(1);
-            List<Map<String, String>> jobs = ids.stream().map(id -> redis.redis().hgetall("job:" + id)).toList();
+            List<Map<String, String>> jobs = ids.stream().map(id -> h.awaitEnd(a.output(), id)).toList();
+
             assertThat(jobs).allMatch(j -> j.get("status").equals("success"));
             List<Long> starts = jobs.stream().map(j -> Long.parseLong(j.get("started_at"))).sorted().toList();
             List<Long> ends = jobs.stream().map(j -> Long.parseLong(j.get("finished_at"))).sorted().toList();
             for (int i = 1; i < 3; i++) {
+                // A job is claimed only after the one before it has its final record: never two at once for the user.
+                assertThat(starts.get(i)).as("one job of the user at a time").isGreaterThanOrEqualTo(ends.get(i - 1));
                 assertThat(starts.get(i) - ends.get(i - 1)).as("a held job starts promptly once a slot frees").isLessThan(5_000);
             }
         }
@@ -321,32 +318,6 @@ class RunnerServiceIT {
         assertThat(job).containsEntry("status", "success");
         assertThat(h.lines(runner.output(), id)).containsSubsequence("[fake] line 1 of 5", "[fake] line 5 of 5", "[fake] sleeping 3s", "[fake] done")
                 .contains("Pushed " + JobIds.branch(id));
-    }
-
-    private boolean lastEntryDelivered() {
-        String last = redis.redis().xrevrange(JobQueue.STREAM, io.lettuce.core.Range.create("-", "+"), io.lettuce.core.Limit.from(1)).get(0).getId();
-        List<Object> groups = redis.redis().xinfoGroups(JobQueue.STREAM);
-        if (groups.isEmpty()) {
-            return false;
-        }
-        List<?> group = (List<?>) groups.get(0);
-        for (int i = 0; i + 1 < group.size(); i += 2) {
-            if ("last-delivered-id".equals(String.valueOf(group.get(i)))) {
-                return last.equals(String.valueOf(group.get(i + 1)));
-            }
-        }
-        return false;
-    }
-
-
-    private static void waitUntil(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + RunnerHarness.SAFETY_NET.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met in time");
-            }
-            Thread.onSpinWait();
-        }
     }
 
     /** Scans every key of every type. */

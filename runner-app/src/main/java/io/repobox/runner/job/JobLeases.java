@@ -1,0 +1,41 @@
+package io.repobox.runner.job;
+
+import io.repobox.output.redis.internal.RedisConnector;
+import java.time.Duration;
+
+/**
+ * Who runs a job right now: a key {@code job:{id}:lease} holding the runner's id, with a short TTL
+ * that the runner renews while the job runs. A running job without a lease belongs to a runner that
+ * stopped. Thread-safe.
+ */
+public final class JobLeases {
+
+    /** How long a lease lasts without renewal. */
+    public static final Duration LEASE = Duration.ofSeconds(30);
+
+    private final RedisConnector.Connection redis;
+    private final String runnerId;
+
+    public JobLeases(RedisConnector.Connection redis, String runnerId) {
+        this.redis = redis;
+        this.runnerId = runnerId;
+    }
+
+    public static String key(String jobId) {
+        return "job:" + jobId + ":lease";
+    }
+
+    /** Takes or renews the lease of {@code jobId} for this runner. */
+    public void hold(String jobId) {
+        redis.sync().psetex(key(jobId), LEASE.toMillis(), runnerId);
+    }
+
+    /** The runner holding the lease of {@code jobId}, or null if nobody does. */
+    public String owner(String jobId) {
+        return redis.sync().get(key(jobId));
+    }
+
+    public void release(String jobId) {
+        redis.sync().del(key(jobId));
+    }
+}

@@ -123,6 +123,8 @@ class CodexAgentIT {
 
         Path codexHome = Path.of(recordedEnvironment().get("CODEX_HOME"));
         assertThat(codexHome.startsWith(repo)).isFalse();
+        // The CLI refuses to put its helpers under the temp directory: the job's own TMPDIR is beside CODEX_HOME, not above it.
+        assertThat(codexHome.startsWith(Path.of(recordedEnvironment().get("TMPDIR")))).isFalse();
         assertThat(codexHome.getParent().getParent()).isEqualTo(repo.getParent());
         assertThat(codexHome).doesNotExist();
         try (Stream<Path> left = Files.list(repo.getParent())) {

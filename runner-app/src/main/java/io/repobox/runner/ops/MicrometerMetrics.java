@@ -155,6 +155,11 @@ public final class MicrometerMetrics implements RunnerMetrics, AutoCloseable {
         loops.put(loop, System.nanoTime());
     }
 
+    @Override
+    public void loopEnded(String loop) {
+        loops.remove(loop);
+    }
+
     private void add(String name, String value, String... tags) {
         if (value == null || value.isBlank()) {
             return;

@@ -35,6 +35,10 @@ public interface RunnerMetrics {
     /** A long-running loop ({@code dispatcher}, {@code maintenance}) went round once: /healthz reads these. */
     void loopTurned(String loop);
 
+    /** A loop ended on purpose (the runner shuts down): /healthz stops watching it. */
+    default void loopEnded(String loop) {
+    }
+
     /** Metrics that record nothing. */
     static RunnerMetrics none() {
         return NoMetrics.INSTANCE;

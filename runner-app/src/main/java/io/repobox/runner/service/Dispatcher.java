@@ -75,6 +75,16 @@ final class Dispatcher {
     }
 
     private void loop() {
+        try {
+            rounds();
+        } finally {
+            if (stopping) {
+                parts.metrics().loopEnded("dispatcher"); // a long graceful shutdown is not a stuck runner: /healthz stops watching
+            }
+        }
+    }
+
+    private void rounds() {
         Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
         boolean ready = false;
         while (!stopping) {

@@ -113,6 +113,7 @@ final class Upkeep {
     /** Stops the rounds and waits for one in progress to end; then removes the heartbeat (no beat can come after). */
     void stop() {
         scheduler.shutdown(); // no new rounds; one in progress finishes
+        metrics.loopEnded("maintenance");
         try {
             if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
                 log.warn("Upkeep did not stop within 5s");

@@ -16,7 +16,7 @@ final class Following {
                     + jobId + "   (cancel it with: runner-app cancel " + jobId + ")");
             Runtime.getRuntime().halt(ExitCodes.STOPPED_FOLLOWING);
         }), () -> Runtime.getRuntime().halt(ExitCodes.STOPPED_FOLLOWING));
-        console.print(session.output, jobId, true, () -> session.store.load(jobId).map(j -> j.getOrDefault("status", "")).orElse(""));
+        console.print(session.output(), jobId, true, () -> session.store.load(jobId).map(j -> j.getOrDefault("status", "")).orElse(""));
         Map<String, String> job = session.store.load(jobId).orElse(Map.of("id", jobId, "status", JobStatus.FAILED.value(),
                 "error_message", "the job's record is gone"));
         console.summary(job);

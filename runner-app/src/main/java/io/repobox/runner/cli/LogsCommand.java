@@ -42,7 +42,7 @@ final class LogsCommand implements Callable<Integer> {
             if (follow) {
                 return Following.follow(session, jobId, parent.console(spec));
             }
-            parent.console(spec).print(session.output, jobId, false, () -> job.getOrDefault("status", ""));
+            parent.console(spec).print(session.output(), jobId, false, () -> job.getOrDefault("status", ""));
             return ExitCodes.SUCCESS;
         }
     }

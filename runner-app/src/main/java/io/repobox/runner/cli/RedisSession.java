@@ -13,11 +13,12 @@ import java.util.UUID;
 /** The Redis access of the client commands (submit, logs, status, cancel): the job store, the queue, the output. */
 final class RedisSession implements AutoCloseable {
 
+    private final String url;
     final RedisConnector connector;
     final RedisConnector.Connection connection;
     final JobStore store;
     final JobQueue queue;
-    final RedisOutput output;
+    private RedisOutput output;
 
     /** A session on the configuration's REDIS_URL, or the default one. */
     static RedisSession open(io.repobox.runner.config.RunnerConfig config) {
@@ -33,9 +34,19 @@ final class RedisSession implements AutoCloseable {
     }
 
     RedisSession(String url) {
-        this.output = RedisOutput.connect(RedisOutputOptions.builder(url).build()); // names the server if unreachable
+        this.url = url;
         this.connector = RedisConnector.create(url, Duration.ofSeconds(10));
-        this.connection = connector.connect();
+        try {
+            this.connection = connector.connect();
+        } catch (RuntimeException e) {
+            connector.close();
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new IllegalStateException("cannot connect to Redis at " + url.replaceAll("//[^/@]*@", "//***@") + ": "
+                    + (root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().replaceAll(".*: ", "")), e);
+        }
         this.store = new JobStore(connection);
         this.queue = new JobQueue(connection, connection, "client");
     }
@@ -67,10 +78,22 @@ final class RedisSession implements AutoCloseable {
         return id;
     }
 
+    /** The output reader, connected on first use: status and cancel never pay for it. */
+    synchronized RedisOutput output() {
+        if (output == null) {
+            output = RedisOutput.connect(RedisOutputOptions.builder(url).build());
+        }
+        return output;
+    }
+
     @Override
     public void close() {
         connection.close();
         connector.close();
-        output.close();
+        synchronized (this) {
+            if (output != null) {
+                output.close();
+            }
+        }
     }
 }

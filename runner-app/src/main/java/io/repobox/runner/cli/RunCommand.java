@@ -101,6 +101,7 @@ final class RunCommand implements Callable<Integer> {
         String url = config.redisUrl();
         try {
             if (url == null) {
+                Warmup.redisClientClasses(); // loads the client's classes on another core while the server starts
                 embedded = RunRedis.start();
                 redisRef.set(embedded);
                 url = embedded.url();
@@ -120,7 +121,7 @@ final class RunCommand implements Callable<Integer> {
                 if (interrupted.get()) {
                     session.store.requestCancel(id, System.currentTimeMillis());
                 }
-                console.print(session.output, id, true, () -> session.store.load(id).map(j -> j.getOrDefault("status", "")).orElse(""));
+                console.print(runner.output(), id, true, () -> session.store.load(id).map(j -> j.getOrDefault("status", "")).orElse(""));
                 Map<String, String> job = session.store.load(id).orElseThrow();
                 console.summary(job);
                 return JobConsole.exitCode(job);

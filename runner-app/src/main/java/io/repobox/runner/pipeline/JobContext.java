@@ -37,6 +37,7 @@ public final class JobContext {
     private final JobSettings settings;
     private final OutputSink sink;
     private final JobControl control;
+    private java.util.List<String> lastGitStdout = java.util.List.of();
     private final long deadline;
     private final Path workspace;
     private final Path repo;
@@ -169,10 +170,16 @@ public final class JobContext {
             throw StepFailure.internal("stopped");
         }
         Git.Result r = git().run(dir, remaining(GIT_COMMAND_TIMEOUT), control::runningProcess, null, echo, args);
+        lastGitStdout = r.stdout();
         if (!r.ok()) {
             throw StepFailure.internal(capitalize(step.doing()) + " failed: " + r.process().describe("git " + args[0]));
         }
         return r;
+    }
+
+    /** The stdout lines of the last git command, so that a step can explain its failure. */
+    public java.util.List<String> lastGitStdout() {
+        return lastGitStdout;
     }
 
     public Environments.Environment environment() {

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class ArtifactsIT {
 
     private static final Map<String, String> MODULES = Map.of("agent-api", "io.repobox.agent", "agent-fake", "io.repobox.agent.fake",
-            "agent-claude", "io.repobox.agent.claude", "agent-codex", "io.repobox.agent.codex", "output-redis", "io.repobox.output.redis");
+            "agent-claude", "io.repobox.agent.claude", "agent-codex", "io.repobox.agent.codex", "agent-gemini", "io.repobox.agent.gemini",
+            "output-redis", "io.repobox.output.redis");
 
     @Test
     void everyLibraryJarNamesItsModuleAndVersion() throws Exception {

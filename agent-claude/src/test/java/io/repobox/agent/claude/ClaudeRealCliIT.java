@@ -117,6 +117,17 @@ class ClaudeRealCliIT {
     }
 
     @Test
+    void aCostBudgetStopsTheRunAndSaysHowMuchWasSpent() throws Exception {
+        api.reply(new FakeMessagesApi.ToolCall("Bash", "{\"command\":\"echo one\",\"description\":\"first step\"}"));
+        AgentResult result = run(agent("allowed-tools", "Bash", "max-cost-usd", "0.000001"), "Work", Duration.ofMinutes(2), new RecordingHandler());
+
+        assertThat(result.outcome()).as(result.message()).isEqualTo(Outcome.FAILED);
+        assertThat(result.message()).matches("Agent stopped by its cost budget of \\$0\\.000001 \\(AI_MAX_COST_USD\\) after spending \\$\\d+\\.\\d{4}"
+                + "( in \\d+ turns?)?; raise AI_MAX_COST_USD or narrow the prompt");
+        assertThat(result.details()).containsEntry("result_subtype", "error_max_budget_usd").containsKey("agent_cost_usd");
+    }
+
+    @Test
     void aBadRequestIsExplained() throws Exception {
         api.reply(new FakeMessagesApi.HttpError(400, "invalid_request_error", "temperature: must be between 0 and 1"));
         AgentResult result = run(agent(), "x", Duration.ofMinutes(2), new RecordingHandler());

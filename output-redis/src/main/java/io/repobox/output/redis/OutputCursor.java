@@ -2,7 +2,7 @@ package io.repobox.output.redis;
 
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
-import io.repobox.output.redis.internal.RedisConnector;
+import io.repobox.redis.Redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,12 +27,12 @@ public final class OutputCursor implements AutoCloseable {
     private static final int PAGE = 1000;
     private static final Duration MAX_BLOCK = Duration.ofSeconds(5);
 
-    private final RedisConnector.Connection connection;
+    private final Redis.Connection connection;
     private final String key;
     private String position;
     private boolean ended;
 
-    OutputCursor(RedisConnector.Connection connection, String key, String afterId) {
+    OutputCursor(Redis.Connection connection, String key, String afterId) {
         this.connection = connection;
         this.key = key;
         this.position = afterId == null || afterId.isBlank() ? "0-0" : afterId;

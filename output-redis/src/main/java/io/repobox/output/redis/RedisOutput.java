@@ -3,7 +3,8 @@ package io.repobox.output.redis;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.repobox.output.redis.internal.JobStream;
-import io.repobox.output.redis.internal.RedisConnector;
+import io.repobox.redis.Redis;
+import io.repobox.redis.RedisKeys;
 import io.repobox.output.redis.internal.StreamWriter;
 import java.time.Duration;
 import java.util.List;
@@ -28,19 +29,27 @@ public final class RedisOutput implements AutoCloseable {
     private static final Duration WRITE_ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
 
     private final RedisOutputOptions options;
-    private final RedisConnector connector;
-    private final RedisConnector.Connection commands;
-    private final RedisConnector.Connection writes;
+    private final Redis connector;
+    /** Whether {@link #close()} closes the client too: it does when {@link #connect} made it. */
+    private final boolean ownsClient;
+    private final Redis.Connection commands;
+    private final Redis.Connection writes;
     private final StreamWriter writer;
     private final Thread writerThread;
 
-    private RedisOutput(RedisOutputOptions options, RedisConnector connector) {
+    private RedisOutput(RedisOutputOptions options, Redis connector, boolean ownsClient) {
         this.options = options;
         this.connector = connector;
-        this.commands = connector.connect();
-        // Writes are idempotent (explicit ids), so a write lost in a crash is simply sent again after
-        // this short timeout rather than after the general command timeout.
-        this.writes = connector.connect(WRITE_ATTEMPT_TIMEOUT);
+        this.ownsClient = ownsClient;
+        this.commands = connector.connect(options.commandTimeout());
+        try {
+            // Writes are idempotent (explicit ids), so a write lost in a crash is simply sent again after
+            // this short timeout rather than after the general command timeout.
+            this.writes = connector.connect(WRITE_ATTEMPT_TIMEOUT);
+        } catch (RuntimeException e) {
+            commands.close();
+            throw e;
+        }
         this.writer = new StreamWriter(writes, options.outageTimeout(), options.ttl());
         this.writerThread = new Thread(writer, "repobox-redis-output-writer");
         writerThread.setDaemon(true);
@@ -48,23 +57,37 @@ public final class RedisOutput implements AutoCloseable {
     }
 
     /**
-     * Connects to the Redis of {@code options}.
+     * Connects to the Redis of {@code options} with a client of its own, closed with this output.
      *
      * @throws RedisOutputException if Redis cannot be reached; the message names the server without credentials
      */
     public static RedisOutput connect(RedisOutputOptions options) {
-        RedisConnector connector = RedisConnector.create(options.url(), options.commandTimeout());
+        Redis connector = Redis.create(options.url(), options.commandTimeout());
         try {
-            return new RedisOutput(options, connector);
+            return new RedisOutput(options, connector, true);
         } catch (RuntimeException e) {
             connector.close();
             throw new RedisOutputException("cannot connect to Redis at " + connector.safeUrl() + ": " + rootMessage(e), e);
         }
     }
 
+    /**
+     * An output over {@code redis}, the process's shared client (the options' URL is not used); closing
+     * the output leaves the client open.
+     *
+     * @throws RedisOutputException if Redis cannot be reached; the message names the server without credentials
+     */
+    public static RedisOutput create(Redis redis, RedisOutputOptions options) {
+        try {
+            return new RedisOutput(options, redis, false);
+        } catch (RuntimeException e) {
+            throw new RedisOutputException("cannot connect to Redis at " + redis.safeUrl() + ": " + rootMessage(e), e);
+        }
+    }
+
     /** The stream key of a job's output: {@code job:{id}:output}. */
     public static String outputKey(String jobId) {
-        return "job:" + jobId + ":output";
+        return RedisKeys.output(jobId);
     }
 
     /**
@@ -89,7 +112,7 @@ public final class RedisOutput implements AutoCloseable {
     /** A cursor over {@code jobId}'s output after {@code afterId} (null or blank: from the start). */
     public OutputCursor follow(String jobId, String afterId) {
         try {
-            return new OutputCursor(connector.connect(), outputKey(jobId), afterId);
+            return new OutputCursor(connector.connect(options.commandTimeout()), outputKey(jobId), afterId);
         } catch (RuntimeException e) {
             throw new RedisOutputException("cannot connect to Redis at " + connector.safeUrl() + ": " + rootMessage(e), e);
         }
@@ -116,7 +139,9 @@ public final class RedisOutput implements AutoCloseable {
         }
         writes.close();
         commands.close();
-        connector.close();
+        if (ownsClient) {
+            connector.close();
+        }
     }
 
     static String rootMessage(Throwable e) {

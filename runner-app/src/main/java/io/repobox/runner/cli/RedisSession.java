@@ -2,7 +2,8 @@ package io.repobox.runner.cli;
 
 import io.repobox.output.redis.RedisOutput;
 import io.repobox.output.redis.RedisOutputOptions;
-import io.repobox.output.redis.internal.RedisConnector;
+import io.repobox.redis.Redis;
+import io.repobox.redis.RedisKeys;
 import io.repobox.runner.job.JobQueue;
 import io.repobox.runner.job.JobStore;
 import java.time.Duration;
@@ -14,8 +15,8 @@ import java.util.UUID;
 final class RedisSession implements AutoCloseable {
 
     private final String url;
-    final RedisConnector connector;
-    final RedisConnector.Connection connection;
+    final Redis connector;
+    final Redis.Connection connection;
     final JobStore store;
     final JobQueue queue;
     private RedisOutput output;
@@ -35,7 +36,7 @@ final class RedisSession implements AutoCloseable {
 
     RedisSession(String url) {
         this.url = url;
-        this.connector = RedisConnector.create(url, Duration.ofSeconds(10));
+        this.connector = Redis.create(url, Duration.ofSeconds(10));
         try {
             this.connection = connector.connect();
         } catch (RuntimeException e) {
@@ -72,7 +73,7 @@ final class RedisSession implements AutoCloseable {
         job.put("created_at", Long.toString(System.currentTimeMillis()));
         job.putAll(extra);
         connection.sync().hset(JobStore.key(id), job);
-        connection.sync().zadd("jobs:user:" + userId, System.currentTimeMillis(), id);
+        connection.sync().zadd(RedisKeys.userJobs(userId), System.currentTimeMillis(), id);
         queue.add(Map.of("job_id", id, "user_id", userId, "provider_id", job.get("provider_id"), "repo_url", repoUrl,
                 "prompt", prompt, "environment", environment));
         return id;
@@ -81,7 +82,7 @@ final class RedisSession implements AutoCloseable {
     /** The output reader, connected on first use: status and cancel never pay for it. */
     synchronized RedisOutput output() {
         if (output == null) {
-            output = RedisOutput.connect(RedisOutputOptions.builder(url).build());
+            output = RedisOutput.create(connector, RedisOutputOptions.builder(url).build()); // on the session's one client
         }
         return output;
     }
@@ -89,11 +90,11 @@ final class RedisSession implements AutoCloseable {
     @Override
     public void close() {
         connection.close();
-        connector.close();
         synchronized (this) {
             if (output != null) {
                 output.close();
             }
         }
+        connector.close();
     }
 }

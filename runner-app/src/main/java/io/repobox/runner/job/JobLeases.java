@@ -1,6 +1,7 @@
 package io.repobox.runner.job;
 
-import io.repobox.output.redis.internal.RedisConnector;
+import io.repobox.redis.Redis;
+import io.repobox.redis.RedisKeys;
 import java.time.Duration;
 
 /**
@@ -13,16 +14,16 @@ public final class JobLeases {
     /** How long a lease lasts without renewal. */
     public static final Duration LEASE = Duration.ofSeconds(30);
 
-    private final RedisConnector.Connection redis;
+    private final Redis.Connection redis;
     private final String runnerId;
 
-    public JobLeases(RedisConnector.Connection redis, String runnerId) {
+    public JobLeases(Redis.Connection redis, String runnerId) {
         this.redis = redis;
         this.runnerId = runnerId;
     }
 
     public static String key(String jobId) {
-        return "job:" + jobId + ":lease";
+        return RedisKeys.lease(jobId);
     }
 
     /** Takes or renews the lease of {@code jobId} for this runner. */

@@ -8,7 +8,8 @@ import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.models.stream.ClaimedMessages;
-import io.repobox.output.redis.internal.RedisConnector;
+import io.repobox.redis.Redis;
+import io.repobox.redis.RedisKeys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +24,8 @@ import java.util.Map;
  */
 public final class JobQueue {
 
-    public static final String STREAM = "jobs:stream";
-    public static final String GROUP = "jobs:stream:runners";
+    public static final String STREAM = RedisKeys.JOBS_STREAM;
+    public static final String GROUP = RedisKeys.JOBS_GROUP;
 
     /** A queue entry: its id and fields. */
     public record Entry(String id, Map<String, String> fields) {
@@ -33,12 +34,12 @@ public final class JobQueue {
         }
     }
 
-    private final RedisConnector.Connection commands;
-    private final RedisConnector.Connection reads;
+    private final Redis.Connection commands;
+    private final Redis.Connection reads;
     private final String consumer;
     private volatile java.util.function.Consumer<Entry> acknowledged = entry -> { };
 
-    public JobQueue(RedisConnector.Connection commands, RedisConnector.Connection reads, String consumer) {
+    public JobQueue(Redis.Connection commands, Redis.Connection reads, String consumer) {
         this.commands = commands;
         this.reads = reads;
         this.consumer = consumer;

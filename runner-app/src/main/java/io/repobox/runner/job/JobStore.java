@@ -1,7 +1,9 @@
 package io.repobox.runner.job;
 
 import io.lettuce.core.ScriptOutputType;
-import io.repobox.output.redis.internal.RedisConnector;
+import io.repobox.redis.Redis;
+import io.repobox.redis.RedisKeys;
+import io.repobox.redis.RedisScript;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,48 +17,25 @@ import java.util.Optional;
 public final class JobStore {
 
     /** Redis channel on which cancel requests are announced (the job id as the message). */
-    public static final String CANCEL_CHANNEL = "jobs:cancel";
+    public static final String CANCEL_CHANNEL = RedisKeys.CANCEL_CHANNEL;
 
     /** pending → running, only from pending. Returns "claimed", the current status, or "missing". */
-    private static final String CLAIM = """
-            local status = redis.call('HGET', KEYS[1], 'status')
-            if not status then return 'missing' end
-            if status ~= 'pending' then return status end
-            redis.call('HSET', KEYS[1], 'status', 'running', 'started_at', ARGV[1], 'runner_id', ARGV[2], 'agent', ARGV[3])
-            return 'claimed'
-            """;
+    private static final RedisScript CLAIM = RedisScript.load(JobStore.class, "claim.lua");
 
     /** Cancels a pending job at once, or asks the runner of a running one to stop. */
-    private static final String CANCEL = """
-            local status = redis.call('HGET', KEYS[1], 'status')
-            if not status then return 'missing' end
-            if status == 'pending' then
-              redis.call('HSET', KEYS[1], 'status', 'cancelled', 'finished_at', ARGV[1], 'failure_kind', 'cancelled',
-                         'error_message', 'Cancelled before it started')
-              return 'cancelled'
-            end
-            if status == 'running' then
-              redis.call('HSET', KEYS[1], 'cancel_requested_at', ARGV[1])
-              return 'requested'
-            end
-            return status
-            """;
+    private static final RedisScript CANCEL = RedisScript.load(JobStore.class, "cancel.lua");
 
     /** Writes the final state unless the record is gone. */
-    private static final String FINISH = """
-            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-            redis.call('HSET', KEYS[1], unpack(ARGV))
-            return 1
-            """;
+    private static final RedisScript FINISH = RedisScript.load(JobStore.class, "finish.lua");
 
-    private final RedisConnector.Connection redis;
+    private final Redis.Connection redis;
 
-    public JobStore(RedisConnector.Connection redis) {
+    public JobStore(Redis.Connection redis) {
         this.redis = redis;
     }
 
     public static String key(String jobId) {
-        return "job:" + jobId;
+        return RedisKeys.job(jobId);
     }
 
     /** The record's fields, if the hash exists. */
@@ -67,7 +46,7 @@ public final class JobStore {
 
     /** Claims a pending job; see {@link #CLAIM}. */
     public String claim(String jobId, String runnerId, String agent, long now) {
-        return redis.sync().eval(CLAIM, ScriptOutputType.VALUE, new String[] {key(jobId)}, Long.toString(now), runnerId, agent);
+        return CLAIM.eval(redis, ScriptOutputType.VALUE, new String[] {key(jobId)}, Long.toString(now), runnerId, agent);
     }
 
     /** Writes the final record; false if the hash no longer exists (the job was deleted meanwhile). */
@@ -77,7 +56,7 @@ public final class JobStore {
             args.add(k);
             args.add(v);
         });
-        Long done = redis.sync().eval(FINISH, ScriptOutputType.INTEGER, new String[] {key(jobId)}, args.toArray(String[]::new));
+        Long done = FINISH.eval(redis, ScriptOutputType.INTEGER, new String[] {key(jobId)}, args.toArray(String[]::new));
         return done != null && done == 1;
     }
 
@@ -87,7 +66,7 @@ public final class JobStore {
      * the job's (final) status.
      */
     public String requestCancel(String jobId, long now) {
-        String result = redis.sync().eval(CANCEL, ScriptOutputType.VALUE, new String[] {key(jobId)}, Long.toString(now));
+        String result = CANCEL.eval(redis, ScriptOutputType.VALUE, new String[] {key(jobId)}, Long.toString(now));
         if ("requested".equals(result)) {
             redis.sync().publish(CANCEL_CHANNEL, jobId);
         }
@@ -104,7 +83,7 @@ public final class JobStore {
 
     /** The git provider hash {@code git_provider:{user}:{provider}}. */
     public Optional<Map<String, String>> gitProvider(String userId, String providerId) {
-        Map<String, String> fields = redis.sync().hgetall("git_provider:" + userId + ":" + providerId);
+        Map<String, String> fields = redis.sync().hgetall(RedisKeys.gitProvider(userId, providerId));
         return fields == null || fields.isEmpty() ? Optional.empty() : Optional.of(fields);
     }
 }

@@ -1,7 +1,9 @@
 package io.repobox.runner.job;
 
 import io.lettuce.core.ScriptOutputType;
-import io.repobox.output.redis.internal.RedisConnector;
+import io.repobox.redis.Redis;
+import io.repobox.redis.RedisKeys;
+import io.repobox.redis.RedisScript;
 import java.time.Duration;
 
 /**
@@ -11,36 +13,26 @@ import java.time.Duration;
  */
 public final class UserSlots {
 
-    private static final String ACQUIRE = """
-            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-            if redis.call('ZSCORE', KEYS[1], ARGV[3]) then
-              redis.call('ZADD', KEYS[1], ARGV[4], ARGV[3])
-              return 1
-            end
-            if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
-            redis.call('ZADD', KEYS[1], ARGV[4], ARGV[3])
-            redis.call('PEXPIRE', KEYS[1], ARGV[5])
-            return 1
-            """;
+    private static final RedisScript ACQUIRE = RedisScript.load(UserSlots.class, "acquire-slot.lua");
 
-    private final RedisConnector.Connection redis;
+    private final Redis.Connection redis;
     private final int limit;
     private final Duration lease;
 
-    public UserSlots(RedisConnector.Connection redis, int limit, Duration lease) {
+    public UserSlots(Redis.Connection redis, int limit, Duration lease) {
         this.redis = redis;
         this.limit = limit;
         this.lease = lease;
     }
 
     public static String key(String userId) {
-        return "runner:user:" + userId + ":active";
+        return RedisKeys.userSlots(userId);
     }
 
     /** Takes (or renews) a slot for {@code jobId}; false if the user is at the limit. */
     public boolean acquire(String userId, String jobId) {
         long now = System.currentTimeMillis();
-        Long ok = redis.sync().eval(ACQUIRE, ScriptOutputType.INTEGER, new String[] {key(userId)}, Long.toString(now),
+        Long ok = ACQUIRE.eval(redis, ScriptOutputType.INTEGER, new String[] {key(userId)}, Long.toString(now),
                 Integer.toString(limit), jobId, Long.toString(now + lease.toMillis()), Long.toString(lease.toMillis() * 4));
         return ok != null && ok == 1;
     }

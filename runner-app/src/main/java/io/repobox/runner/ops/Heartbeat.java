@@ -4,7 +4,9 @@ import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
-import io.repobox.output.redis.internal.RedisConnector;
+import io.repobox.redis.Redis;
+import io.repobox.redis.RedisKeys;
+import io.repobox.redis.RedisScript;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,11 +27,7 @@ public final class Heartbeat {
     public static final Duration TTL = Duration.ofSeconds(15);
 
     /** Sets the fields and the TTL in one step, so that a key never lives without its TTL. */
-    private static final String BEAT = """
-            redis.call('HSET', KEYS[1], unpack(ARGV, 2))
-            redis.call('PEXPIRE', KEYS[1], ARGV[1])
-            return 1
-            """;
+    private static final RedisScript BEAT = RedisScript.load(Heartbeat.class, "heartbeat.lua");
 
     /** One runner as its heartbeat describes it. */
     public record Beat(String id, String host, String version, String provider, int jobsRunning, int maxJobs,
@@ -42,7 +40,7 @@ public final class Heartbeat {
         }
     }
 
-    private final RedisConnector.Connection redis;
+    private final Redis.Connection redis;
     private final String runnerId;
     private final String host;
     private final String version;
@@ -50,7 +48,7 @@ public final class Heartbeat {
     private final int maxJobs;
     private final long startedAt = System.currentTimeMillis();
 
-    public Heartbeat(RedisConnector.Connection redis, String runnerId, String host, String version, String provider, int maxJobs) {
+    public Heartbeat(Redis.Connection redis, String runnerId, String host, String version, String provider, int maxJobs) {
         this.redis = redis;
         this.runnerId = runnerId;
         this.host = host;
@@ -60,12 +58,12 @@ public final class Heartbeat {
     }
 
     public static String key(String runnerId) {
-        return "runner:" + runnerId + ":heartbeat";
+        return RedisKeys.heartbeat(runnerId);
     }
 
     /** Writes the heartbeat with {@code jobsRunning} and a TTL of {@link #TTL}. */
     public void beat(int jobsRunning) {
-        redis.sync().eval(BEAT, ScriptOutputType.INTEGER, new String[] {key(runnerId)}, Long.toString(TTL.toMillis()),
+        BEAT.eval(redis, ScriptOutputType.INTEGER, new String[] {key(runnerId)}, Long.toString(TTL.toMillis()),
                 "id", runnerId, "host", host, "version", version, "provider", provider, "jobs_running", Integer.toString(jobsRunning),
                 "max_jobs", Integer.toString(maxJobs), "started_at", Long.toString(startedAt),
                 "last_beat_at", Long.toString(System.currentTimeMillis()));
@@ -77,10 +75,10 @@ public final class Heartbeat {
     }
 
     /** The live runners (heartbeats not expired), by id. Scans the key space: an operator's command, not a hot path. */
-    public static List<Beat> list(RedisConnector.Connection redis) {
+    public static List<Beat> list(Redis.Connection redis) {
         List<String> keys = new ArrayList<>();
         ScanCursor cursor = ScanCursor.INITIAL;
-        ScanArgs args = ScanArgs.Builder.matches("runner:*:heartbeat").limit(1000);
+        ScanArgs args = ScanArgs.Builder.matches(RedisKeys.HEARTBEAT_PATTERN).limit(1000);
         do {
             KeyScanCursor<String> page = redis.sync().scan(cursor, args);
             keys.addAll(page.getKeys());

@@ -2,7 +2,7 @@ package io.repobox.runner.ops;
 
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.repobox.output.redis.internal.RedisConnector;
+import io.repobox.redis.Redis;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -17,7 +17,7 @@ public final class QueueProbe implements ReadinessChecks.Check {
     /** Beyond this many undelivered entries the count is not exact (Redis before 7 does not report the lag). */
     static final int MAX_COUNTED = 10_000;
 
-    private final RedisConnector.Connection redis;
+    private final Redis.Connection redis;
     private final String safeUrl;
     private final String stream;
     private final String group;
@@ -27,7 +27,7 @@ public final class QueueProbe implements ReadinessChecks.Check {
     private volatile BooleanSupplier joined = () -> false;
 
     /** @param redis a connection of its own with a short command timeout: a check must not hang for long */
-    public QueueProbe(RedisConnector.Connection redis, String safeUrl, String stream, String group, String consumer) {
+    public QueueProbe(Redis.Connection redis, String safeUrl, String stream, String group, String consumer) {
         this.consumer = consumer;
         this.redis = redis;
         this.safeUrl = safeUrl;

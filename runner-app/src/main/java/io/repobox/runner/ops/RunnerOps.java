@@ -2,7 +2,7 @@ package io.repobox.runner.ops;
 
 import io.repobox.agent.Readiness;
 import io.repobox.output.redis.RedisOutput;
-import io.repobox.output.redis.internal.RedisConnector;
+import io.repobox.redis.Redis;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -29,11 +29,11 @@ public final class RunnerOps implements AutoCloseable {
     private final String httpAddress;
     private final MicrometerMetrics metrics;
     private final ReadinessChecks readiness = new ReadinessChecks();
-    private final RedisConnector.Connection probeConnection;
+    private final Redis.Connection probeConnection;
     private final QueueProbe queue;
     private OpsServer server;
 
-    private RunnerOps(String httpAddress, MicrometerMetrics metrics, RedisConnector.Connection probeConnection, QueueProbe queue) {
+    private RunnerOps(String httpAddress, MicrometerMetrics metrics, Redis.Connection probeConnection, QueueProbe queue) {
         this.httpAddress = httpAddress;
         this.metrics = metrics;
         this.probeConnection = probeConnection;
@@ -50,14 +50,14 @@ public final class RunnerOps implements AutoCloseable {
      *
      * @param agentReadiness the selected provider's readiness (may start the CLI to ask its version)
      */
-    public static RunnerOps create(String httpAddress, String runnerId, String provider, RedisConnector connector,
+    public static RunnerOps create(String httpAddress, String runnerId, String provider, Redis connector,
                                    String stream, String group, RedisOutput output, Supplier<Readiness> agentReadiness) {
         if (httpAddress == null) {
             return off();
         }
         OpsServer.parse(httpAddress); // a malformed address is a configuration error before anything starts
         MicrometerMetrics metrics = new MicrometerMetrics(runnerId, BuildInfo.version(), provider).output(output::stats);
-        RedisConnector.Connection probe = connector.connect(Duration.ofSeconds(2)); // checks answer fast, even while Redis is away
+        Redis.Connection probe = connector.connect(Duration.ofSeconds(2)); // checks answer fast, even while Redis is away
         QueueProbe queue = new QueueProbe(probe, connector.safeUrl(), stream, group, runnerId);
         metrics.queue(queue::waiting, queue::pending);
         RunnerOps ops = new RunnerOps(httpAddress, metrics, probe, queue);

@@ -5,7 +5,7 @@ import io.repobox.agent.process.ProcessRunner;
 import io.repobox.output.redis.OutputFields;
 import io.repobox.output.redis.RedisOutput;
 import io.repobox.output.redis.RedisOutputSink;
-import io.repobox.output.redis.internal.RedisConnector;
+import io.repobox.redis.Redis;
 import io.repobox.runner.job.FailureKind;
 import io.repobox.runner.job.FinalRecord;
 import io.repobox.runner.job.Job;
@@ -33,7 +33,7 @@ final class Recovery {
     private static final Logger log = LoggerFactory.getLogger(Recovery.class);
 
     private final String runnerId;
-    private final RedisConnector.Connection commands;
+    private final Redis.Connection commands;
     private final JobStore store;
     private final JobLeases leases;
     private final UserSlots slots;
@@ -41,7 +41,7 @@ final class Recovery {
     private final RedisOutput output;
     private final JobPipeline pipeline;
 
-    Recovery(String runnerId, RedisConnector.Connection commands, JobStore store, JobLeases leases, UserSlots slots, JobQueue queue,
+    Recovery(String runnerId, Redis.Connection commands, JobStore store, JobLeases leases, UserSlots slots, JobQueue queue,
              RedisOutput output, JobPipeline pipeline) {
         this.runnerId = runnerId;
         this.commands = commands;

@@ -5,7 +5,7 @@ import io.repobox.agent.AgentProviders;
 import io.repobox.output.redis.RedisOutput;
 import io.repobox.output.redis.RedisOutputException;
 import io.repobox.output.redis.RedisOutputOptions;
-import io.repobox.output.redis.internal.RedisConnector;
+import io.repobox.redis.Redis;
 import io.repobox.runner.config.RunnerConfig;
 import io.repobox.runner.environment.Environments;
 import io.repobox.runner.job.Backoff;
@@ -18,27 +18,29 @@ import io.repobox.runner.ops.ReadinessChecks;
 import io.repobox.runner.ops.RunnerOps;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A whole runner built from its configuration: Redis connections, the output, the agent, the job
- * executor and the service. {@code serve} and {@code run} both use it, so a job takes one path
+ * A whole runner built from its configuration: one Redis client and its connections, the output,
+ * the agent, the job pipeline and the service. {@code serve} and {@code run} both use it, so a job takes one path
  * whichever command runs it.
  */
 public final class Runner implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Runner.class);
 
-    private final RedisConnector connector;
-    private final RedisConnector.Connection commands;
+    private final Redis connector;
+    private final Redis.Connection commands;
     private final RedisOutput output;
     private final Agent agent;
     private final RunnerService service;
     private final RunnerOps ops;
 
-    private Runner(RedisConnector connector, RedisConnector.Connection commands, RedisOutput output, Agent agent, RunnerService service,
+    private Runner(Redis connector, Redis.Connection commands, RedisOutput output, Agent agent, RunnerService service,
                    RunnerOps ops) {
         this.ops = ops;
         this.connector = connector;
@@ -49,40 +51,59 @@ public final class Runner implements AutoCloseable {
     }
 
     /**
-     * Builds a runner against {@code redisUrl}, retrying while Redis is unreachable for at most {@code connectFor}.
+     * Builds a runner against {@code redisUrl}, retrying while Redis is unreachable for at most
+     * {@code connectFor}. One Redis client serves all of it. If a part cannot be built, the parts
+     * already built are closed before the error is thrown.
      *
      * @param allowLocalDefault ALLOW_LOCAL_REPOS when unset: false for serve, true for run
      */
     public static Runner create(RunnerConfig config, String redisUrl, boolean allowLocalDefault, Duration connectFor)
             throws InterruptedException {
         String agentName = config.agentName();
-        Agent agent = AgentProviders.load().get(agentName).create(config.agentConfig());
         Environments environments = Environments.load(config.environmentsFile());
-        RedisOutputOptions outputOptions = RedisOutputOptions.builder(redisUrl).maxLines(config.maxOutputLines())
-                .ttl(config.outputTtl()).outageTimeout(config.outputOutageTimeout()).build();
-        RedisOutput output = connectWithRetry(outputOptions, connectFor);
-        RedisConnector connector = RedisConnector.create(redisUrl, Duration.ofSeconds(10));
-        RedisConnector.Connection commands = connector.connect();
-        JobStore store = new JobStore(commands);
-        String runnerId = config.runnerId();
-        RunnerOps ops = RunnerOps.create(config.httpAddress(), runnerId, agentName, connector, JobQueue.STREAM, JobQueue.GROUP,
-                output, () -> AgentProviders.load().get(agentName).readiness(config.agentConfig()));
-        JobPipeline pipeline = new JobPipeline(new JobSettings(runnerId, agentName, config.tempDir(), config.cleanupAfterJob(),
-                config.jobTimeout(), config.aiTimeout(), config.aiIdleTimeout(), config.allowLocalRepos(allowLocalDefault),
-                config.encryptionKey(), config.gracePeriod(), config.secrets()), store, agent, environments)
-                .withListener(new MetricsStepListener(ops.metrics(), agentName, config.agentConfig().getString("model", "")));
-        RunnerService service = new RunnerService(new RunnerService.Settings(runnerId, config.maxConcurrentJobs(),
-                config.maxJobsPerUser(), config.reclaimIdle(), config.shutdownGrace()), connector, commands, store, output, pipeline,
-                ops.metrics());
-        return new Runner(connector, commands, output, agent, service, ops);
+        Deque<AutoCloseable> built = new ArrayDeque<>();
+        try {
+            Agent agent = built(built, AgentProviders.load().get(agentName).create(config.agentConfig()));
+            Redis redis = built(built, Redis.create(redisUrl, Duration.ofSeconds(10)));
+            RedisOutputOptions outputOptions = RedisOutputOptions.builder(redisUrl).maxLines(config.maxOutputLines())
+                    .ttl(config.outputTtl()).outageTimeout(config.outputOutageTimeout()).build();
+            RedisOutput output = built(built, connectWithRetry(redis, outputOptions, connectFor));
+            Redis.Connection commands = built(built, redis.connect());
+            JobStore store = new JobStore(commands);
+            String runnerId = config.runnerId();
+            RunnerOps ops = built(built, RunnerOps.create(config.httpAddress(), runnerId, agentName, redis, JobQueue.STREAM,
+                    JobQueue.GROUP, output, () -> AgentProviders.load().get(agentName).readiness(config.agentConfig())));
+            JobPipeline pipeline = new JobPipeline(new JobSettings(runnerId, agentName, config.tempDir(), config.cleanupAfterJob(),
+                    config.jobTimeout(), config.aiTimeout(), config.aiIdleTimeout(), config.allowLocalRepos(allowLocalDefault),
+                    config.encryptionKey(), config.gracePeriod(), config.secrets()), store, agent, environments)
+                    .withListener(new MetricsStepListener(ops.metrics(), agentName, config.agentConfig().getString("model", "")));
+            RunnerService service = new RunnerService(new RunnerService.Settings(runnerId, config.maxConcurrentJobs(),
+                    config.maxJobsPerUser(), config.reclaimIdle(), config.shutdownGrace()), redis, commands, store, output, pipeline,
+                    ops.metrics());
+            return new Runner(redis, commands, output, agent, service, ops);
+        } catch (RuntimeException | InterruptedException e) {
+            for (AutoCloseable part : built) { // the last built first
+                try {
+                    part.close();
+                } catch (Exception again) {
+                    e.addSuppressed(again);
+                }
+            }
+            throw e;
+        }
     }
 
-    private static RedisOutput connectWithRetry(RedisOutputOptions options, Duration connectFor) throws InterruptedException {
+    private static <T extends AutoCloseable> T built(Deque<AutoCloseable> built, T part) {
+        built.push(part);
+        return part;
+    }
+
+    private static RedisOutput connectWithRetry(Redis redis, RedisOutputOptions options, Duration connectFor) throws InterruptedException {
         long deadline = System.nanoTime() + connectFor.toNanos();
         Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
         while (true) {
             try {
-                return RedisOutput.connect(options);
+                return RedisOutput.create(redis, options);
             } catch (RedisOutputException e) {
                 Duration wait = backoff.next();
                 if (System.nanoTime() + wait.toNanos() > deadline) {

@@ -1,7 +1,7 @@
 package io.repobox.runner.service;
 
 import io.repobox.output.redis.RedisOutput;
-import io.repobox.output.redis.internal.RedisConnector;
+import io.repobox.redis.Redis;
 import io.repobox.runner.job.JobLeases;
 import io.repobox.runner.job.JobQueue;
 import io.repobox.runner.job.JobStore;
@@ -41,7 +41,7 @@ public final class RunnerService implements AutoCloseable {
     }
 
     private final Settings settings;
-    private final RedisConnector.Connection blocking;
+    private final Redis.Connection blocking;
     private final JobQueue queue;
     private final JobStore store;
     private final RunningJobs running;
@@ -55,7 +55,7 @@ public final class RunnerService implements AutoCloseable {
     /** Set once the consumer group exists and the entries left from before a restart are handled. */
     private volatile boolean ready;
 
-    public RunnerService(Settings settings, RedisConnector connector, RedisConnector.Connection commands, JobStore store,
+    public RunnerService(Settings settings, Redis connector, Redis.Connection commands, JobStore store,
                          RedisOutput output, JobPipeline pipeline, RunnerMetrics metrics) {
         this.settings = settings;
         this.store = store;

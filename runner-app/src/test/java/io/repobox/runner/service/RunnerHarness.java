@@ -58,8 +58,8 @@ final class RunnerHarness {
     }
 
     /** A connection of the runner's own kind, for driving stores and queues directly. */
-    io.repobox.output.redis.internal.RedisConnector.Connection connection() {
-        return io.repobox.output.redis.internal.RedisConnector.create(redis.url(), Duration.ofSeconds(10)).connect();
+    io.repobox.redis.Redis.Connection connection() {
+        return io.repobox.redis.Redis.create(redis.url(), Duration.ofSeconds(10)).connect();
     }
 
     Map<String, String> env(String... kv) {

@@ -1,13 +1,15 @@
 package io.repobox.output.redis.internal;
 
+import io.repobox.redis.Redis;
+import io.repobox.redis.RedisScript;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.repobox.output.redis.RedisOutputException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -43,7 +45,7 @@ public final class StreamWriter implements Runnable {
     private record Pending(JobStream job, JobStream.Entry entry) {
     }
 
-    private final RedisConnector.Connection connection;
+    private final Redis.Connection connection;
     private final Duration outageTimeout;
     private final long ttlSeconds;
     private final Set<JobStream> jobs = ConcurrentHashMap.newKeySet();
@@ -59,7 +61,7 @@ public final class StreamWriter implements Runnable {
     private volatile boolean closing;
     private int roundRobin;
 
-    public StreamWriter(RedisConnector.Connection connection, Duration outageTimeout, Duration ttl) {
+    public StreamWriter(Redis.Connection connection, Duration outageTimeout, Duration ttl) {
         this.connection = connection;
         this.outageTimeout = outageTimeout;
         this.ttlSeconds = ttl.toSeconds();
@@ -114,37 +116,10 @@ public final class StreamWriter implements Runnable {
      * KEYS[1] the stream; ARGV[1] TTL seconds (0: leave it); ARGV[2] the previous id; then per entry:
      * id, field count, fields.
      */
-    static final String APPEND_SCRIPT = """
-            local key = KEYS[1]
-            local function before(a, b)
-              local am, as = string.match(a, '(%d+)-(%d+)')
-              local bm, bs = string.match(b, '(%d+)-(%d+)')
-              am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)
-              return am < bm or (am == bm and as < bs)
-            end
-            local top = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)
-            if top[1] and before(top[1][1], ARGV[2]) then
-              return {0, 'GAP the stream ends at ' .. top[1][1] .. ', before ' .. ARGV[2]}
-            end
-            local i = 3
-            local done = 0
-            while i <= #ARGV do
-              local n = tonumber(ARGV[i + 1])
-              local reply = redis.pcall('XADD', key, ARGV[i], unpack(ARGV, i + 2, i + 1 + n))
-              if type(reply) == 'table' and reply.err and not string.find(reply.err, 'equal or smaller', 1, true) then
-                return {done, reply.err}
-              end
-              done = done + 1
-              i = i + 2 + n
-            end
-            if tonumber(ARGV[1]) > 0 then
-              redis.call('EXPIRE', key, ARGV[1])
-            end
-            return {done}
-            """;
+    static final RedisScript APPEND_SCRIPT = RedisScript.load(StreamWriter.class, "append.lua");
 
     /** One job's share of a batch: one script call. */
-    private record Chunk(JobStream job, List<JobStream.Entry> entries, RedisFuture<List<Object>> reply) {
+    private record Chunk(JobStream job, List<JobStream.Entry> entries, CompletableFuture<List<Object>> reply) {
     }
 
     /** A batch sent to Redis whose replies have not been read yet. */
@@ -262,7 +237,8 @@ public final class StreamWriter implements Runnable {
             System.arraycopy(e.fields(), 0, args, a, e.fields().length);
             a += e.fields().length;
         }
-        RedisFuture<List<Object>> reply = connection.async().eval(APPEND_SCRIPT, ScriptOutputType.MULTI, new String[] {job.key()}, args);
+        CompletableFuture<List<Object>> reply = APPEND_SCRIPT.<List<Object>>evalAsync(connection, ScriptOutputType.MULTI,
+                new String[] {job.key()}, args).toCompletableFuture();
         reply.whenComplete((r, e) -> {
             if (e == null) {
                 writes.increment();

@@ -1,4 +1,4 @@
-package io.repobox.output.redis.internal;
+package io.repobox.redis;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * Cluster ({@code redis-cluster://h1:7000,h2:7001}, {@code rediss-cluster://…}: the seed nodes).
  * The one place where Lettuce clients are made; thread-safe.
  */
-public final class RedisConnector implements AutoCloseable {
+public final class Redis implements AutoCloseable {
 
     /** A connection and its commands, whichever kind of server is behind it. */
     public record Connection(StatefulConnection<String, String> stateful, RedisClusterAsyncCommands<String, String> async,
@@ -46,7 +46,7 @@ public final class RedisConnector implements AutoCloseable {
     private final RedisClient client;
     private final RedisClusterClient clusterClient;
 
-    private RedisConnector(String url, Duration commandTimeout) {
+    private Redis(String url, Duration commandTimeout) {
         this.safeUrl = redact(url);
         // Reconnect quickly after an outage (Lettuce's default backoff grows to 30 s): output is live.
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
@@ -77,8 +77,8 @@ public final class RedisConnector implements AutoCloseable {
     }
 
     /** A connector for {@code url}; connects nothing yet. */
-    public static RedisConnector create(String url, Duration commandTimeout) {
-        return new RedisConnector(url, commandTimeout);
+    public static Redis create(String url, Duration commandTimeout) {
+        return new Redis(url, commandTimeout);
     }
 
     /** Opens a new connection whose commands time out after the connector's command timeout. */

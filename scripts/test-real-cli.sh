@@ -5,7 +5,8 @@
 #
 #   scripts/test-real-cli.sh [claude] [codex] [gemini] [runner]
 #
-# runner: `run --agent codex|gemini` end to end with the real CLIs (the runner commits and pushes).
+# runner: `run --agent codex|gemini` end to end with the real CLIs (the runner commits and pushes); inside
+# the runner's bubblewrap sandbox where it is available (SANDBOX defaults to auto for run).
 #
 # Claude Code: the current release and the oldest one supported. Releases after 2.1.110 declare
 # node >= 22 but run on node 20: npm prints an engines warning and installs the native binary from

@@ -81,6 +81,15 @@ public record ProcessSpec(List<String> command, Path workingDirectory, Map<Strin
         return new Builder(List.of(command));
     }
 
+    /**
+     * This spec with another command and environment, every other field kept: how a launcher wraps
+     * the program (a sandbox in front of it) without losing the caller's timeouts, stdin or masker.
+     */
+    public ProcessSpec withCommand(List<String> command, Map<String, String> environment) {
+        return new ProcessSpec(command, workingDirectory, environment, stdin, timeout, idleTimeout, gracePeriod, drainTimeout, maxLineBytes,
+                masker, name);
+    }
+
     /** Shows the program and the argument count only: arguments may carry data a log should not. */
     @Override
     public String toString() {

@@ -1,0 +1,366 @@
+package io.repobox.runner.sandbox;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A job's only way out of its network namespace: an HTTP proxy on a Unix socket that the sandbox
+ * sees (bridged to a loopback port inside). It allows {@code CONNECT host:port} (HTTPS and any TLS)
+ * and plain {@code http://} requests to the hosts of its rules, and refuses everything else with a
+ * 403 whose text, also handed to {@code refusals} once per host, names the setting that would allow it.
+ *
+ * <p>Names are resolved here, not inside. An allowed name that resolves to a loopback, link-local
+ * (the cloud metadata address) or wildcard address is refused unless the rule itself names such an
+ * address, so an allowed name cannot be pointed at Redis or the metadata service. A request for
+ * another host on a kept-alive connection cannot slip through: plain HTTP requests are sent with
+ * {@code Connection: close}, and one connection serves one target.
+ */
+public final class EgressProxy implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EgressProxy.class);
+    private static final int MAX_HEAD_BYTES = 32 * 1024;
+    private static final int MAX_CONNECTIONS = 128;
+    private static final int CONNECT_TIMEOUT_MS = 15_000;
+    private static final AtomicInteger THREAD_COUNT = new AtomicInteger();
+    /** Shared by every job's proxy; each connection holds at most two threads while it lasts. */
+    private static final ExecutorService THREADS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "repobox-egress-" + THREAD_COUNT.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final Path socket;
+    private final List<HostRule> rules;
+    private final Consumer<String> refusals;
+    private final ServerSocketChannel server;
+    private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger connections = new AtomicInteger();
+    private volatile boolean closed;
+
+    private EgressProxy(Path socket, List<HostRule> rules, Consumer<String> refusals, ServerSocketChannel server) {
+        this.socket = socket;
+        this.rules = List.copyOf(rules);
+        this.refusals = refusals;
+        this.server = server;
+    }
+
+    /** Serves the proxy on a new Unix socket at {@code socket} (which must not exist). */
+    public static EgressProxy start(Path socket, List<HostRule> rules, Consumer<String> refusals) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            server.bind(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            server.close();
+            throw new IOException("cannot serve the egress proxy at " + socket + ": " + e.getMessage(), e);
+        }
+        EgressProxy proxy = new EgressProxy(socket, rules, refusals, server);
+        THREADS.execute(proxy::acceptLoop);
+        return proxy;
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            SocketChannel client;
+            try {
+                client = server.accept();
+            } catch (IOException e) {
+                if (!closed) {
+                    log.warn("Egress proxy at {} stopped accepting: {}", socket, e.toString());
+                }
+                return;
+            }
+            if (connections.incrementAndGet() > MAX_CONNECTIONS) {
+                connections.decrementAndGet();
+                answer(client, "503 Service Unavailable", "The sandbox allows " + MAX_CONNECTIONS + " connections at once.");
+                closeQuietly(client);
+                continue;
+            }
+            open.add(client);
+            THREADS.execute(() -> {
+                try {
+                    serve(client);
+                } finally {
+                    open.remove(client);
+                    closeQuietly(client);
+                    connections.decrementAndGet();
+                }
+            });
+        }
+    }
+
+    private void serve(SocketChannel client) {
+        InputStream in = Channels.newInputStream(client);
+        OutputStream out = Channels.newOutputStream(client);
+        Request request;
+        try {
+            request = Request.read(in, MAX_HEAD_BYTES);
+        } catch (IOException e) {
+            return; // the client went away or sent no request
+        }
+        if (request == null) {
+            answer(client, "400 Bad Request", "The sandbox's proxy takes CONNECT host:port or an http:// URL.");
+            return;
+        }
+        Optional<HostRule> rule = rules.stream().filter(r -> r.allows(request.host(), request.port())).findFirst();
+        if (rule.isEmpty()) {
+            refuse(client, request, "it is not an allowed host. To allow it, add it to SANDBOX_ALLOWED_HOSTS or to the "
+                    + "environment's allowed_hosts");
+            return;
+        }
+        Socket upstream;
+        try {
+            upstream = connect(request, rule.get());
+        } catch (RefusedAddress e) {
+            refuse(client, request, e.getMessage());
+            return;
+        } catch (IOException e) {
+            answer(client, "502 Bad Gateway", "Connecting to " + request.target() + " failed: " + e.getMessage());
+            return;
+        }
+        open.add(upstream);
+        try (upstream) {
+            OutputStream up = upstream.getOutputStream();
+            if (request.connect()) {
+                out.write("HTTP/1.1 200 Connection Established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            } else {
+                up.write(request.forwardedHead());
+            }
+            up.write(request.rest());
+            up.flush();
+            InputStream down = upstream.getInputStream();
+            var back = THREADS.submit(() -> pump(down, out, () -> client.shutdownOutput()));
+            pump(in, up, upstream::shutdownOutput);
+            back.get();
+        } catch (Exception e) {
+            log.debug("Egress proxy: connection to {} ended: {}", request.target(), e.toString());
+        } finally {
+            open.remove(upstream);
+        }
+    }
+
+    /** What ends one direction of a connection. */
+    private interface HalfClose {
+        void close() throws IOException;
+    }
+
+    /** Copies until end of input; then half-closes the receiving side, so a tunnel ends cleanly in both directions. */
+    private static Void pump(InputStream from, OutputStream to, HalfClose done) {
+        byte[] buffer = new byte[16 * 1024];
+        try {
+            int n;
+            while ((n = from.read(buffer)) >= 0) {
+                to.write(buffer, 0, n);
+                to.flush();
+            }
+        } catch (IOException e) {
+            // either side closed; the other pump ends too once its side is closed below
+        }
+        try {
+            done.close();
+        } catch (IOException e) {
+            // already closed
+        }
+        return null;
+    }
+
+    private static final class RefusedAddress extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        RefusedAddress(String message) {
+            super(message);
+        }
+    }
+
+    private Socket connect(Request request, HostRule rule) throws IOException {
+        InetAddress[] addresses = InetAddress.getAllByName(request.host());
+        IOException last = null;
+        for (InetAddress address : addresses) {
+            if (isLocal(address) && !rule.namesLocalAddress()) {
+                last = new RefusedAddress("it resolves to the local address " + address.getHostAddress()
+                        + ", which the sandbox never reaches unless the allowed host names that address itself");
+                continue;
+            }
+            Socket s = new Socket();
+            try {
+                s.connect(new InetSocketAddress(address, request.port()), CONNECT_TIMEOUT_MS);
+                return s;
+            } catch (IOException e) {
+                s.close();
+                last = e;
+            }
+        }
+        throw last != null ? last : new IOException("no address for " + request.host());
+    }
+
+    static boolean isLocal(InetAddress a) {
+        return a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress() || a.isMulticastAddress();
+    }
+
+    private void refuse(SocketChannel client, Request request, String why) {
+        String message = "The sandbox refused a connection to " + request.target() + ": " + why + ".";
+        if (reported.add(request.target())) {
+            try {
+                refusals.accept(message);
+            } catch (RuntimeException e) {
+                log.debug("Could not report a refused host: {}", e.toString());
+            }
+        }
+        answer(client, "403 Forbidden", message);
+    }
+
+    private static void answer(SocketChannel client, String status, String text) {
+        byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
+        String head = "HTTP/1.1 " + status + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + body.length
+                + "\r\nConnection: close\r\n\r\n";
+        try {
+            OutputStream out = Channels.newOutputStream(client);
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+        } catch (IOException e) {
+            // the client is gone
+        }
+    }
+
+    /** Stops serving, ends every connection and removes the socket. */
+    @Override
+    public void close() {
+        closed = true;
+        closeQuietly(server);
+        open.forEach(EgressProxy::closeQuietly);
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            log.debug("Could not remove {}: {}", socket, e.toString());
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // best effort
+        }
+    }
+
+    /** The parsed request head: its target, and what to send upstream. */
+    record Request(boolean connect, String host, int port, byte[] forwardedHead, byte[] rest) {
+
+        String target() {
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        }
+
+        /** Reads one request head; null when it is not a CONNECT or an absolute http:// request. */
+        static Request read(InputStream in, int max) throws IOException {
+            byte[] buf = new byte[max];
+            int len = 0;
+            int end = -1;
+            while (end < 0) {
+                if (len == max) {
+                    return null;
+                }
+                int n = in.read(buf, len, max - len);
+                if (n < 0) {
+                    throw new IOException("end of input before the request head");
+                }
+                len += n;
+                end = headEnd(buf, len);
+            }
+            String head = new String(buf, 0, end, StandardCharsets.ISO_8859_1);
+            byte[] rest = java.util.Arrays.copyOfRange(buf, end, len);
+            String[] lines = head.split("\r\n");
+            String[] first = lines[0].split(" ");
+            if (first.length != 3) {
+                return null;
+            }
+            if (first[0].equals("CONNECT")) {
+                HostPort hp = HostPort.parse(first[1], -1);
+                return hp == null ? null : new Request(true, hp.host(), hp.port(), new byte[0], rest);
+            }
+            String target = first[1];
+            if (!target.regionMatches(true, 0, "http://", 0, 7)) {
+                return null;
+            }
+            int slash = target.indexOf('/', 7);
+            String authority = slash < 0 ? target.substring(7) : target.substring(7, slash);
+            String path = slash < 0 ? "/" : target.substring(slash);
+            HostPort hp = HostPort.parse(authority.substring(authority.lastIndexOf('@') + 1), 80);
+            if (hp == null) {
+                return null;
+            }
+            StringBuilder forwarded = new StringBuilder(first[0]).append(' ').append(path).append(' ').append(first[2]).append("\r\n");
+            for (int i = 1; i < lines.length; i++) {
+                String name = lines[i].contains(":") ? lines[i].substring(0, lines[i].indexOf(':')).trim().toLowerCase(Locale.ROOT) : "";
+                if (!name.startsWith("proxy-") && !name.equals("connection") && !name.equals("keep-alive") && !lines[i].isEmpty()) {
+                    forwarded.append(lines[i]).append("\r\n");
+                }
+            }
+            forwarded.append("Connection: close\r\n\r\n");
+            return new Request(false, hp.host(), hp.port(), forwarded.toString().getBytes(StandardCharsets.ISO_8859_1), rest);
+        }
+
+        private static int headEnd(byte[] b, int len) {
+            for (int i = 3; i < len; i++) {
+                if (b[i] == '\n' && b[i - 1] == '\r' && b[i - 2] == '\n' && b[i - 3] == '\r') {
+                    return i + 1;
+                }
+            }
+            return -1;
+        }
+    }
+
+    /** host:port as written in a request (IPv6 in brackets). */
+    record HostPort(String host, int port) {
+        static HostPort parse(String text, int defaultPort) {
+            String host;
+            String port;
+            if (text.startsWith("[")) {
+                int close = text.indexOf(']');
+                if (close < 0) {
+                    return null;
+                }
+                host = text.substring(1, close);
+                port = close + 1 < text.length() && text.charAt(close + 1) == ':' ? text.substring(close + 2) : null;
+            } else {
+                int colon = text.lastIndexOf(':');
+                host = colon < 0 ? text : text.substring(0, colon);
+                port = colon < 0 ? null : text.substring(colon + 1);
+            }
+            if (host.isEmpty() || !host.matches("[A-Za-z0-9_.:-]+")) {
+                return null;
+            }
+            int p;
+            try {
+                p = port == null ? defaultPort : Integer.parseInt(port);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            return p < 1 || p > 65535 ? null : new HostPort(host.toLowerCase(Locale.ROOT), p);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.repobox.runner.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class ToolMountsTest {
+
+    @Test
+    void anInstallationStartsAboveNodeModulesOrBin() {
+        assertThat(ToolMounts.installRoot(Path.of("/srv/app/.tools/claude/node_modules/@anthropic-ai/claude-code/cli.js")))
+                .isEqualTo(Path.of("/srv/app/.tools/claude"));
+        assertThat(ToolMounts.installRoot(Path.of("/opt/codex/bin/codex"))).isEqualTo(Path.of("/opt/codex"));
+        assertThat(ToolMounts.installRoot(Path.of("/home/u/.local/bin/claude"))).isEqualTo(Path.of("/home/u/.local/bin"));
+        assertThat(ToolMounts.installRoot(Path.of("/srv/stub/agent.sh"))).isEqualTo(Path.of("/srv/stub"));
+    }
+}

@@ -2,6 +2,8 @@ package io.repobox.runner.cli;
 
 import io.repobox.agent.AgentProviders;
 import io.repobox.agent.Readiness;
+import io.repobox.runner.sandbox.Sandbox;
+import io.repobox.runner.sandbox.SandboxSettings;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -61,6 +63,8 @@ final class AgentsCommand implements Callable<Integer> {
             out.printf("    class %s from %s%n", found.className(), found.location());
         }
         providers.problems().forEach(p -> out.println("warning: " + p));
+        Sandbox sandbox = Sandbox.detect(SandboxSettings.from(parent.config(), SandboxSettings.Mode.REQUIRED), parent.config().tempDir());
+        out.printf("sandbox  %s%n    %s%n", sandbox.enabled() ? "ready" : "NOT READY", sandbox.describe());
         out.flush();
         return ExitCodes.SUCCESS;
     }

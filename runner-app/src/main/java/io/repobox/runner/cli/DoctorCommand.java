@@ -10,6 +10,8 @@ import io.repobox.output.redis.RedisOutput;
 import io.repobox.output.redis.RedisOutputOptions;
 import io.repobox.runner.config.RunnerConfig;
 import io.repobox.runner.environment.Environments;
+import io.repobox.runner.sandbox.Sandbox;
+import io.repobox.runner.sandbox.SandboxSettings;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +26,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code doctor}: checks what a runner needs and says what to fix. */
-@Command(name = "doctor", mixinStandardHelpOptions = true, description = "Check Redis, git, the agent CLI, the API key and TEMP_DIR, and say what to fix.")
+@Command(name = "doctor", mixinStandardHelpOptions = true, description = "Check Redis, git, the agent CLI, the API key, the sandbox and TEMP_DIR, and say what to fix.")
 final class DoctorCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -65,6 +67,15 @@ final class DoctorCommand implements Callable<Integer> {
         if (agentName.equals("claude") && config.agentConfig().getString("api-key").isEmpty()
                 && config.agentConfig().getString("auth-token").isEmpty()) {
             out.println("warn  ANTHROPIC_API_KEY is not set: the Claude CLI must be logged in as this user");
+        }
+        // serve's default (required): doctor checks what a service runner needs.
+        Sandbox sandbox = Sandbox.detect(SandboxSettings.from(config, SandboxSettings.Mode.REQUIRED), config.tempDir());
+        if (sandbox.enabled()) {
+            out.println("ok    sandbox: " + sandbox.describe());
+        } else if (sandbox.settings().mode() == SandboxSettings.Mode.REQUIRED) {
+            problems.add("sandbox: " + sandbox.problem() + "; " + Sandbox.INSTALL_HINT + " (SANDBOX=required is serve's default)");
+        } else {
+            out.println("warn  " + sandbox.describe());
         }
         Path temp = config.tempDir();
         try {

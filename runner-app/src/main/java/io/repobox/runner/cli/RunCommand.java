@@ -5,6 +5,7 @@ import io.repobox.runner.config.RunnerConfig;
 import io.repobox.runner.config.Settings;
 import io.repobox.runner.environment.Environments;
 import io.repobox.runner.git.RepositoryUrls;
+import io.repobox.runner.sandbox.SandboxSettings;
 import io.repobox.runner.service.Runner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -111,7 +112,7 @@ final class RunCommand implements Callable<Integer> {
                 console.runner("Cancelled before the job was submitted");
                 return ExitCodes.CANCELLED;
             }
-            try (Runner runner = Runner.create(config, url, true, Duration.ofSeconds(30));
+            try (Runner runner = Runner.create(config, url, true, Duration.ofSeconds(30), SandboxSettings.Mode.AUTO);
                  RedisSession session = new RedisSession(url)) {
                 runner.service().start();
                 sessionRef.set(session);

@@ -1,6 +1,7 @@
 package io.repobox.runner.cli;
 
 import io.repobox.runner.config.RunnerConfig;
+import io.repobox.runner.sandbox.SandboxSettings;
 import io.repobox.runner.service.Runner;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -31,7 +32,7 @@ final class ServeCommand implements Callable<Integer> {
         RunnerConfig config = options.apply(parent.environment());
         String url = config.redisUrlOrDefault();
         // Redis down at start is waited for (with backoff, logged), never a crash loop.
-        Runner runner = Runner.create(config, url, false, Duration.ofDays(3650));
+        Runner runner = Runner.create(config, url, false, Duration.ofDays(3650), SandboxSettings.Mode.REQUIRED);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread onSignal = new Thread(() -> {
             runner.close();

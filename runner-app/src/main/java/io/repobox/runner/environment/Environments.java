@@ -26,14 +26,15 @@ import java.util.Optional;
  *   "environments": {
  *     "php":  { "description": "PHP 8.3 with Composer", "hook": { "command": ["composer", "install", "--no-interaction"], "timeout": "10m" } },
  *     "node": { "hook": { "shell": "npm ci && npm run build", "timeout": "15m" } },
- *     "rust": { "description": "Rust stable" }
+ *     "rust": { "description": "Rust stable", "allowed_hosts": ["crates.io", "*.crates.io"] }
  *   }
  * }
  * }</pre>
  *
  * A hook is argv ({@code command}) or a line for {@code /bin/sh -c} ({@code shell}); it runs in the
  * repository root before the agent, with its own timeout (default 10m), its output streamed with
- * source {@code runner}. Immutable.
+ * source {@code runner}. {@code allowed_hosts} are hosts the hook and the agent may reach from the
+ * sandbox (package registries), in addition to the model API and SANDBOX_ALLOWED_HOSTS. Immutable.
  */
 public final class Environments {
 
@@ -41,8 +42,23 @@ public final class Environments {
     public record Hook(List<String> command, Duration timeout) {
     }
 
-    /** An environment: its name, what it is, and its hook if it has one. */
-    public record Environment(String name, String description, Optional<Hook> hook) {
+    /**
+     * An environment: its name, what it is, its hook if it has one, and the hosts its hook and agent
+     * may reach from the sandbox besides the model API ({@code allowed_hosts}: host, host:port, *.domain).
+     */
+    public record Environment(String name, String description, Optional<Hook> hook, List<String> allowedHosts) {
+        public Environment {
+            allowedHosts = List.copyOf(allowedHosts);
+        }
+
+        public Environment(String name, String description, Optional<Hook> hook) {
+            this(name, description, hook, List.of());
+        }
+
+        /** The setting that holds {@link #allowedHosts()}, as messages name it. */
+        public String allowedHostsSetting() {
+            return "the allowed_hosts of environment '" + name + "' (ENVIRONMENTS_FILE)";
+        }
     }
 
     public static final Duration DEFAULT_HOOK_TIMEOUT = Duration.ofMinutes(10);
@@ -91,7 +107,17 @@ public final class Environments {
             }
             JsonNode node = e.getValue();
             String description = node.path("description").asText(map.containsKey(name) ? map.get(name).description() : name);
-            map.put(name, new Environment(name, description, hook(name, node.get("hook"))));
+            List<String> hosts = new ArrayList<>();
+            JsonNode allowed = node.get("allowed_hosts");
+            if (allowed != null && !allowed.isArray()) {
+                throw new ConfigurationException("ENVIRONMENTS_FILE: allowed_hosts of '" + name + "' must be an array of host[:port] strings");
+            }
+            if (allowed != null) {
+                allowed.forEach(h -> hosts.add(h.asText()));
+            }
+            Environment env = new Environment(name, description, hook(name, node.get("hook")), hosts);
+            io.repobox.runner.sandbox.HostRule.parseAll(hosts, env.allowedHostsSetting()); // refuse a bad entry at start-up
+            map.put(name, env);
         }
         return new Environments(map);
     }

@@ -47,6 +47,7 @@ public final class JobContext {
     private SecretMasker masker;
     private MaskingSink out;
     private ProcessLauncher launcher = ProcessLauncher.direct();
+    private final List<AutoCloseable> closeAtEnd = new ArrayList<>();
     private Environments.Environment environment;
     private RepositoryUrls.Accepted url;
     private GitCredentials credentials;
@@ -118,6 +119,23 @@ public final class JobContext {
     /** Replaces the launcher, e.g. with one that confines the processes in a sandbox built for this job. */
     public void launcher(ProcessLauncher launcher) {
         this.launcher = Objects.requireNonNull(launcher, "launcher");
+    }
+
+    /** Closes {@code resource} when the job ends, before its workspace is removed (the job's sandbox). */
+    public void closeAtEnd(AutoCloseable resource) {
+        closeAtEnd.add(Objects.requireNonNull(resource, "resource"));
+    }
+
+    /** Closes what {@link #closeAtEnd} was given, last first; a failure is logged, the rest still closed. */
+    void closeAll() {
+        for (int i = closeAtEnd.size() - 1; i >= 0; i--) {
+            try {
+                closeAtEnd.get(i).close();
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(JobContext.class).warn("Job {}: closing {} failed: {}", job.id(), closeAtEnd.get(i), e.toString());
+            }
+        }
+        closeAtEnd.clear();
     }
 
     /** {@code TEMP_DIR/<job id>}: everything of the job lives here. */

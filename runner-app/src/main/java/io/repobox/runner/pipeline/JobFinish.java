@@ -28,6 +28,7 @@ final class JobFinish {
     /** Writes the outcome; returns it with its message masked, as written. */
     JobOutcome write(JobContext ctx, JobOutcome outcome) {
         String jobId = ctx.job().id();
+        ctx.closeAll(); // the job's sandbox: nothing of it runs once the job has its final record
         String message = ctx.masker().mask(outcome.message());
         if (!message.isEmpty()) {
             try {

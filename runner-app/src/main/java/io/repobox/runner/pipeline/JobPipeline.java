@@ -8,6 +8,8 @@ import io.repobox.runner.job.FailureKind;
 import io.repobox.runner.job.FinalRecord;
 import io.repobox.runner.job.Job;
 import io.repobox.runner.job.JobStore;
+import io.repobox.runner.sandbox.Sandbox;
+import io.repobox.runner.sandbox.SandboxStep;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one claimed job through its steps to its final record:
  * <pre>
- *   workspace → clone → hook (if the environment has one) → agent → commit → push (if anything changed) → finish
+ *   workspace → clone → sandbox (when there is one) → hook (if the environment has one) → agent → commit → push (if anything changed) → finish
  * </pre>
  * Every failure becomes a final status with a message that names the step and the cause; a stop
  * from outside (cancel, JOB_TIMEOUT, shutdown) wins over whatever the interrupted step said. The
@@ -43,8 +45,21 @@ public final class JobPipeline {
     private final StepListener listener;
 
     public JobPipeline(JobSettings settings, JobStore store, Agent agent, Environments environments) {
-        this(settings, store::finish, List.of(new WorkspaceStep(environments, store), new CloneStep(), new HookStep(), new AgentStep(agent),
-                new CommitStep(), new PushStep()), StepListener.NONE);
+        this(settings, store, agent, environments, null);
+    }
+
+    /** The pipeline with the job's sandbox built after the clone, so that the hook and the agent run inside it (null: none). */
+    public JobPipeline(JobSettings settings, JobStore store, Agent agent, Environments environments, Sandbox sandbox) {
+        this(settings, store::finish, steps(store, agent, environments, sandbox), StepListener.NONE);
+    }
+
+    private static List<Step> steps(JobStore store, Agent agent, Environments environments, Sandbox sandbox) {
+        List<Step> steps = new java.util.ArrayList<>(List.of(new WorkspaceStep(environments, store), new CloneStep()));
+        if (sandbox != null && sandbox.enabled()) {
+            steps.add(new SandboxStep(sandbox, agent));
+        }
+        steps.addAll(List.of(new HookStep(), new AgentStep(agent), new CommitStep(), new PushStep()));
+        return steps;
     }
 
     /**

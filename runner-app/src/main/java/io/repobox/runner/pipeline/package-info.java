@@ -2,7 +2,7 @@
  * One job as a pipeline of named steps over a {@link io.repobox.runner.pipeline.JobContext}.
  *
  * <p>{@link io.repobox.runner.pipeline.JobPipeline} runs {@code WorkspaceStep → CloneStep →
- * HookStep → AgentStep → CommitStep → PushStep} and then {@code JobFinish}, which writes the one
+ * SandboxStep (when the runner has a sandbox) → HookStep → AgentStep → CommitStep → PushStep} and then {@code JobFinish}, which writes the one
  * final record. To change what a job does, change or add one step:
  * <ul>
  *   <li>How the untrusted processes (hook, agent) start: set {@link

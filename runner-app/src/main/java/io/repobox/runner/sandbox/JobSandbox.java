@@ -121,8 +121,13 @@ public final class JobSandbox implements ProcessLauncher, AutoCloseable {
         String pathVariable = spec.environment().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
         Path program = ToolMounts.resolve(spec.command().get(0), wd, pathVariable);
         if (program == null) {
-            return ended(spec, ProcessResult.StartFailure.NOT_FOUND, "'" + spec.command().get(0) + "' was not found"
-                    + (spec.command().get(0).contains("/") ? "" : " on PATH"));
+            String name = spec.command().get(0);
+            Path given = wd.resolve(name);
+            if (name.contains("/") && Files.exists(given)) {
+                return ended(spec, ProcessResult.StartFailure.NOT_EXECUTABLE, "'" + name + "' is not an executable file"
+                        + (Files.isDirectory(given) ? " (it is a directory)" : " (missing execute permission?)"));
+            }
+            return ended(spec, ProcessResult.StartFailure.NOT_FOUND, "'" + name + (name.contains("/") ? "' does not exist" : "' not found on PATH"));
         }
         List<SandboxPolicy.Mount> mounts = new ArrayList<>();
         mounts.add(SandboxPolicy.Mount.writable(tmp, Path.of("/tmp")));

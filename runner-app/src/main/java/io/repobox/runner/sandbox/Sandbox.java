@@ -30,7 +30,7 @@ public final class Sandbox {
             + "and allow unprivileged user namespaces (see the security docs), or set SANDBOX=none to run agents unconfined";
 
     /** The runner cannot build the sandbox that SANDBOX=required asks for. */
-    public static final class UnavailableException extends RuntimeException {
+    public static final class UnavailableException extends io.repobox.runner.config.ConfigurationException {
         private static final long serialVersionUID = 1L;
 
         UnavailableException(String message) {
@@ -108,6 +108,20 @@ public final class Sandbox {
         return this;
     }
 
+    /** One line for doctor and agents: what confines the jobs here, or why nothing does. */
+    public String describe() {
+        if (settings.mode() == SandboxSettings.Mode.NONE) {
+            return "SANDBOX=none: agents and pre-run hooks run unconfined";
+        }
+        if (problem != null) {
+            return "no sandbox (SANDBOX=" + settings.mode().name().toLowerCase(java.util.Locale.ROOT) + "): " + problem;
+        }
+        return "bubblewrap " + bwrap + " (a test sandbox ran), network " + settings.network().name().toLowerCase(java.util.Locale.ROOT)
+                + ", at most " + settings.maxProcesses() + " processes, " + SandboxSettings.formatSize(settings.maxMemory()) + " memory, "
+                + SandboxSettings.formatSize(settings.maxWorkspace()) + " workspace ("
+                + cgroups.map(Cgroups::describe).orElse("no cgroup: the process limit is an rlimit, memory is not bounded") + ")";
+    }
+
     /** Whether jobs run confined. */
     public boolean enabled() {
         return problem == null;
@@ -143,6 +157,18 @@ public final class Sandbox {
             throw new IllegalStateException("no sandbox: " + problem);
         }
         return JobSandbox.create(this, jobId, workspace, repo, rules, notices);
+    }
+
+    /**
+     * The hosts a job may reach: the agent's model API, the environment's allowed_hosts and
+     * SANDBOX_ALLOWED_HOSTS, each rule naming the setting it came from.
+     */
+    public List<HostRule> rules(Optional<java.net.URI> apiEndpoint, io.repobox.runner.environment.Environments.Environment environment) {
+        List<HostRule> rules = new ArrayList<>();
+        apiEndpoint.ifPresent(uri -> rules.add(HostRule.forEndpoint(uri, "AI_BASE_URL")));
+        rules.addAll(HostRule.parseAll(environment.allowedHosts(), environment.allowedHostsSetting()));
+        rules.addAll(HostRule.parseAll(settings.allowedHosts(), "SANDBOX_ALLOWED_HOSTS"));
+        return rules;
     }
 
     SandboxPolicy policy(List<SandboxPolicy.Mount> jobMounts, Path workingDirectory, Path socket, List<Path> cgroupProcs) {

@@ -43,9 +43,9 @@ final class ToolMounts {
     /** The directories to mount read-only for {@code program} (absolute) with {@code path}. */
     static List<Path> of(Path program, String path, Path tempDir, Path repo) {
         Set<Path> out = new LinkedHashSet<>();
-        add(out, installRoot(program), tempDir, repo);
+        addProgram(out, program, tempDir, repo);
         try {
-            add(out, installRoot(program.toRealPath()), tempDir, repo);
+            addProgram(out, program.toRealPath(), tempDir, repo);
         } catch (IOException e) {
             // a dangling link fails at exec with its own message
         }
@@ -70,14 +70,26 @@ final class ToolMounts {
         return result;
     }
 
-    private static void add(Set<Path> out, Path dir, Path tempDir, Path repo) {
+    /** The program's installation, or the program file alone when its installation would take in TEMP_DIR. */
+    private static void addProgram(Set<Path> out, Path program, Path tempDir, Path repo) {
+        Path root = installRoot(program);
+        if (!add(out, root, tempDir, repo) && root != null && tempDir != null && containsTempDir(root, tempDir)) {
+            add(out, program, tempDir, repo);
+        }
+    }
+
+    private static boolean add(Set<Path> out, Path dir, Path tempDir, Path repo) {
         if (dir == null || dir.getNameCount() == 0 || dir.startsWith(repo) || SYSTEM.stream().anyMatch(dir::startsWith)) {
-            return;
+            return false;
         }
-        if (tempDir != null && (dir.startsWith(tempDir.toAbsolutePath().normalize()) || tempDir.toAbsolutePath().normalize().startsWith(dir))) {
-            return; // other jobs' workspaces live there
+        if (tempDir != null && (dir.startsWith(tempDir.toAbsolutePath().normalize()) || containsTempDir(dir, tempDir))) {
+            return false; // other jobs' workspaces live there
         }
-        out.add(dir);
+        return out.add(dir);
+    }
+
+    private static boolean containsTempDir(Path dir, Path tempDir) {
+        return tempDir.toAbsolutePath().normalize().startsWith(dir);
     }
 
     /**

@@ -16,6 +16,8 @@ import io.repobox.runner.job.JobQueue;
 import io.repobox.runner.ops.MetricsStepListener;
 import io.repobox.runner.ops.ReadinessChecks;
 import io.repobox.runner.ops.RunnerOps;
+import io.repobox.runner.sandbox.Sandbox;
+import io.repobox.runner.sandbox.SandboxSettings;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -59,6 +61,17 @@ public final class Runner implements AutoCloseable {
      */
     public static Runner create(RunnerConfig config, String redisUrl, boolean allowLocalDefault, Duration connectFor)
             throws InterruptedException {
+        return create(config, redisUrl, allowLocalDefault, connectFor, SandboxSettings.Mode.AUTO);
+    }
+
+    /**
+     * Builds a runner; {@code sandboxDefault} is SANDBOX when unset (required for serve, auto for run).
+     *
+     * @throws Sandbox.UnavailableException SANDBOX=required and no sandbox can be built here (before Redis is touched)
+     */
+    public static Runner create(RunnerConfig config, String redisUrl, boolean allowLocalDefault, Duration connectFor,
+                                SandboxSettings.Mode sandboxDefault) throws InterruptedException {
+        Sandbox sandbox = Sandbox.detect(SandboxSettings.from(config, sandboxDefault), config.tempDir()).checkAtStartup();
         String agentName = config.agentName();
         Environments environments = Environments.load(config.environmentsFile());
         Deque<AutoCloseable> built = new ArrayDeque<>();
@@ -73,9 +86,14 @@ public final class Runner implements AutoCloseable {
             String runnerId = config.runnerId();
             RunnerOps ops = built(built, RunnerOps.create(config.httpAddress(), runnerId, agentName, redis, JobQueue.STREAM,
                     JobQueue.GROUP, output, () -> AgentProviders.load().get(agentName).readiness(config.agentConfig())));
+            if (sandbox.settings().mode() == SandboxSettings.Mode.REQUIRED) {
+                // A sandbox that could be built at start can stop working (a package removed, a sysctl changed): try one now and then.
+                ops.readiness().add("sandbox", ReadinessChecks.cached(Duration.ofMinutes(5),
+                        () -> Sandbox.detect(sandbox.settings(), config.tempDir()).problem()));
+            }
             JobPipeline pipeline = new JobPipeline(new JobSettings(runnerId, agentName, config.tempDir(), config.cleanupAfterJob(),
                     config.jobTimeout(), config.aiTimeout(), config.aiIdleTimeout(), config.allowLocalRepos(allowLocalDefault),
-                    config.encryptionKey(), config.gracePeriod(), config.secrets()), store, agent, environments)
+                    config.encryptionKey(), config.gracePeriod(), config.secrets()), store, agent, environments, sandbox)
                     .withListener(new MetricsStepListener(ops.metrics(), agentName, config.agentConfig().getString("model", "")));
             RunnerService service = new RunnerService(new RunnerService.Settings(runnerId, config.maxConcurrentJobs(),
                     config.maxJobsPerUser(), config.reclaimIdle(), config.shutdownGrace()), redis, commands, store, output, pipeline,

@@ -125,12 +125,14 @@ class ClientCommandsIT {
 
     @Test
     void doctorSaysWhatIsFineAndWhatToFix() {
-        Result ok = cli("doctor");
+        Result ok = cli("doctor", "--set", "SANDBOX=auto"); // a machine without bubblewrap gets a warning, not a FIX
         assertThat(ok.code()).as(ok.out()).isZero();
         assertThat(ok.out()).contains("ok    Redis at " + redis.url(), "ok    git version", "ok    agent 'fake'", "ok    TEMP_DIR");
 
-        Result bad = cli("doctor", "--redis-url", "redis://127.0.0.1:1", "--set", "AI_ENABLED=true", "--cli-path", "no-such-claude");
+        Result bad = cli("doctor", "--redis-url", "redis://127.0.0.1:1", "--set", "AI_ENABLED=true", "--cli-path", "no-such-claude",
+                "--set", "SANDBOX_BWRAP_PATH=/no/such/bwrap");
         assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(bad.out()).contains("FIX   Redis: cannot connect to Redis at redis://127.0.0.1:1", "FIX   agent 'claude': 'no-such-claude' not found on PATH");
+        assertThat(bad.out()).contains("FIX   Redis: cannot connect to Redis at redis://127.0.0.1:1", "FIX   agent 'claude': 'no-such-claude' not found on PATH",
+                "FIX   sandbox: SANDBOX_BWRAP_PATH /no/such/bwrap is not an executable file; install bubblewrap and socat");
     }
 }

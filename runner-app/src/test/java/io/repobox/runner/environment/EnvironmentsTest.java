@@ -28,7 +28,7 @@ class EnvironmentsTest {
                 {"environments": {
                   "php": {"hook": {"command": ["composer", "install"], "timeout": "5m"}},
                   "node": {"description": "Node 22", "hook": {"shell": "npm ci && npm test"}},
-                  "rust": {"description": "Rust stable"}
+                  "rust": {"description": "Rust stable", "allowed_hosts": ["crates.io", "*.crates.io:443"]}
                 }}""");
 
         Environments envs = Environments.load(file);
@@ -38,15 +38,20 @@ class EnvironmentsTest {
         assertThat(envs.find("node").orElseThrow().hook().orElseThrow().command()).containsExactly("/bin/sh", "-c", "npm ci && npm test");
         assertThat(envs.find("node").orElseThrow().hook().orElseThrow().timeout()).isEqualTo(Environments.DEFAULT_HOOK_TIMEOUT);
         assertThat(envs.find("rust").orElseThrow().description()).isEqualTo("Rust stable");
+        assertThat(envs.find("rust").orElseThrow().allowedHosts()).containsExactly("crates.io", "*.crates.io:443");
+        assertThat(envs.find("php").orElseThrow().allowedHosts()).isEmpty();
     }
 
     @Test
     void aBrokenFileIsAConfigurationErrorNamingTheProblem() throws Exception {
         Path noHookCommand = Files.writeString(dir.resolve("a.json"), "{\"environments\": {\"php\": {\"hook\": {}}}}");
         Path notJson = Files.writeString(dir.resolve("b.json"), "environments: php");
+        Path badHost = Files.writeString(dir.resolve("c.json"), "{\"environments\": {\"php\": {\"allowed_hosts\": [\"https://x\"]}}}");
 
         assertThatThrownBy(() -> Environments.load(noHookCommand)).isInstanceOf(ConfigurationException.class)
                 .hasMessage("ENVIRONMENTS_FILE: the hook of 'php' needs \"command\" (an array) or \"shell\" (a string)");
         assertThatThrownBy(() -> Environments.load(notJson)).hasMessageStartingWith("ENVIRONMENTS_FILE " + notJson + " cannot be read as JSON");
+        assertThatThrownBy(() -> Environments.load(badHost)).hasMessage("the allowed_hosts of environment 'php' (ENVIRONMENTS_FILE): "
+                + "'https://x' is not host, host:port or *.domain[:port]");
     }
 }

@@ -167,7 +167,7 @@ class JobSandboxSandboxIT {
     void theProgramMustBeFoundAndWorkInsideTheRepository() throws Exception {
         ProcessResult missing = job.start(ProcessSpec.builder("no-such-agent").workingDirectory(repo)
                 .environment(Map.of("PATH", "/usr/bin:/bin")).build(), new RecordingHandler()).await();
-        assertThat(missing.describe("Agent")).isEqualTo("Agent could not start: 'no-such-agent' was not found on PATH");
+        assertThat(missing.describe("Agent")).isEqualTo("Agent could not start: 'no-such-agent' not found on PATH");
         ProcessResult outside = job.start(ProcessSpec.builder("/bin/true").workingDirectory(workspace).build(), new RecordingHandler()).await();
         assertThat(outside.outcome()).isEqualTo(ProcessResult.Outcome.FAILED_TO_START);
     }

@@ -15,4 +15,15 @@ class ToolMountsTest {
         assertThat(ToolMounts.installRoot(Path.of("/home/u/.local/bin/claude"))).isEqualTo(Path.of("/home/u/.local/bin"));
         assertThat(ToolMounts.installRoot(Path.of("/srv/stub/agent.sh"))).isEqualTo(Path.of("/srv/stub"));
     }
+
+    @Test
+    void neverTakesInTempDirNorTheSystemAndPathGivesOnlyBinDirectories() {
+        Path tempDir = Path.of("/nonexistent/t/work");
+        Path repo = tempDir.resolve("job/repo");
+        // The stub sits beside TEMP_DIR: only the file itself is mounted, not its directory with every workspace.
+        assertThat(ToolMounts.of(Path.of("/nonexistent/t/agent.sh"), "/usr/bin:/nonexistent/t:/", tempDir, repo))
+                .containsExactly(Path.of("/nonexistent/t/agent.sh"));
+        assertThat(ToolMounts.of(Path.of("/usr/bin/git"), "/usr/bin:/bin", tempDir, repo)).isEmpty();
+        assertThat(ToolMounts.of(repo.resolve("run.sh"), "", tempDir, repo)).isEmpty();
+    }
 }

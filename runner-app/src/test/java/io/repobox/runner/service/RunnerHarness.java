@@ -66,7 +66,9 @@ final class RunnerHarness {
         Map<String, String> env = new HashMap<>(Map.of("PATH", System.getenv("PATH"), "REDIS_URL", redis == null ? "" : redis.url(),
                 "RUNNER_ID", "runner-" + UUID.randomUUID().toString().substring(0, 8), "TEMP_DIR", work.toString(),
                 "AI_ENABLED", "false", "AI_GRACE_PERIOD", "1s", "ALLOW_LOCAL_REPOS", "true", "SHUTDOWN_GRACE", "1s",
-                "RECLAIM_IDLE", "2s"));
+                "RECLAIM_IDLE", "2s",
+                // The sandbox profile runs these suites inside the sandbox; the hermetic build cannot (no bubblewrap).
+                "SANDBOX", System.getProperty("repobox.test.sandbox", "none")));
         for (int i = 0; i < kv.length; i += 2) {
             env.put(kv[i], kv[i + 1]);
         }

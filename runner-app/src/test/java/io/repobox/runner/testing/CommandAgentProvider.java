@@ -8,14 +8,14 @@ import io.repobox.agent.OutputLine;
 import io.repobox.agent.process.LineHandler;
 import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.ProcessExecution;
-import io.repobox.agent.process.ProcessRunner;
 import io.repobox.agent.process.ProcessSpec;
 import io.repobox.agent.spi.AgentProvider;
 import java.util.List;
 
 /**
  * A test-only provider ("command") that runs the program named by {@code cli-path} (AI_CLI_PATH)
- * with the prompt on stdin: lets the runner's tests use any stub executable as the agent.
+ * with the prompt on stdin, through the request's launcher (inside the job's sandbox when there is
+ * one): lets the runner's tests use any stub executable as the agent.
  */
 public final class CommandAgentProvider implements AgentProvider {
 
@@ -27,15 +27,25 @@ public final class CommandAgentProvider implements AgentProvider {
     @Override
     public Agent create(AgentConfig config) {
         String program = config.getString("cli-path", "agent");
-        return (request, sink) -> {
+        String baseUrl = config.getString("base-url", "");
+        return new Agent() {
+            @Override
+            public java.util.Optional<java.net.URI> apiEndpoint() {
+                // AI_BASE_URL: the model API a stub stands in for, allowed through the sandbox's proxy
+                return baseUrl.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(java.net.URI.create(baseUrl));
+            }
+
+            @Override
+            public AgentExecution start(io.repobox.agent.AgentRequest request, io.repobox.agent.OutputSink sink) {
             var env = ProcessEnvironment.inherited();
             env.putAll(request.environment());
-            ProcessExecution process = ProcessRunner.start(ProcessSpec.builder(List.of(program)).workingDirectory(request.workingDirectory())
+            ProcessExecution process = request.launcher().start(ProcessSpec.builder(List.of(program)).workingDirectory(request.workingDirectory())
                     .environment(env).stdin(request.prompt()).timeout(request.timeout()).idleTimeout(request.idleTimeout()).masker(request.masker())
                     .gracePeriod(config.getDuration("grace-period", ProcessSpec.DEFAULT_GRACE_PERIOD)).build(),
                     LineHandler.to(sink, OutputLine.Source.AGENT));
             return AgentExecution.of(process.completion().toCompletableFuture()
                     .thenApply(p -> AgentResult.fromProcess(p, "(set AI_CLI_PATH)")), process::cancel);
+            }
         };
     }
 }

@@ -177,10 +177,14 @@ public final class JobSandbox implements ProcessLauncher, AutoCloseable {
 
     /** Says which limit a process ran into, when it did: the message names the setting. */
     private ProcessResult explain(ProcessResult r) {
-        if (r.isSuccess() || r.outcome() == ProcessResult.Outcome.TIMED_OUT) {
+        if (r.outcome() == ProcessResult.Outcome.TIMED_OUT) {
             return r;
         }
         SandboxSettings s = sandbox.settings();
+        checkWorkspace(); // a file that stopped at RLIMIT_FSIZE leaves the workspace over its limit
+        if (r.isSuccess() && workspaceLimit == null && (cgroup == null || !cgroup.processLimitHit() && !cgroup.memoryLimitHit())) {
+            return r; // a program that exits 0 after a limit refused some of its work did not finish it
+        }
         String limit = null;
         if (workspaceLimit != null) {
             limit = workspaceLimit;

@@ -31,6 +31,20 @@ final class RunnerHarness {
 
     static final Duration SAFETY_NET = Duration.ofSeconds(90);
 
+    /** Whether the runners of this run confine their jobs (the sandbox profile sets repobox.test.sandbox=required). */
+    static final boolean SANDBOXED = !System.getProperty("repobox.test.sandbox", "none").equals("none");
+
+    /** Waits for {@code condition}, checking every 20 ms, failing after {@link #SAFETY_NET}. */
+    static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + SAFETY_NET.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Timed out waiting until " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
     final TestRedis redis;
     final Path dir;
     final Path remote;

@@ -228,11 +228,10 @@ class RunnerServiceIT {
             Files.write(hunter, in.readAllBytes());
         }
         Files.setPosixFilePermissions(hunter, PosixFilePermissions.fromString("rwx------"));
-        Path needle = Files.writeString(dir.resolve("needle"), new StringBuilder(token).reverse().toString());
         start("AI_ENABLED", "true", "AI_PROVIDER", "command", "AI_CLI_PATH", hunter.toString(), "ENCRYPTION_KEY", key);
         redis.redis().hset("git_provider:user-1:gh", Map.of("type", "github", "username", "octo",
                 "token", TokenCipher.fromKey(key).encrypt(token, "abcdefghijkl".getBytes(StandardCharsets.UTF_8))));
-        String id = h.submit(needle.toString(), "provider_id", "gh");
+        String id = h.submit(new StringBuilder(token).reverse().toString(), "provider_id", "gh");
 
         Map<String, String> job = h.awaitEnd(runner.output(), id);
 

@@ -8,7 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -113,8 +113,8 @@ public final class EgressProxy implements AutoCloseable {
     }
 
     private void serve(SocketChannel client) {
-        InputStream in = Channels.newInputStream(client);
-        OutputStream out = Channels.newOutputStream(client);
+        InputStream in = input(client);
+        OutputStream out = output(client);
         Request request;
         try {
             request = Request.read(in, MAX_HEAD_BYTES);
@@ -238,13 +238,53 @@ public final class EgressProxy implements AutoCloseable {
         String head = "HTTP/1.1 " + status + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + body.length
                 + "\r\nConnection: close\r\n\r\n";
         try {
-            OutputStream out = Channels.newOutputStream(client);
+            OutputStream out = output(client);
             out.write(head.getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
         } catch (IOException e) {
             // the client is gone
         }
+    }
+
+    /**
+     * A stream that reads the channel directly. Not {@code Channels.newInputStream}: its streams of
+     * one channel share a lock, so a tunnel that reads and writes at once would wait on itself.
+     */
+    private static InputStream input(SocketChannel channel) {
+        return new InputStream() {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return len == 0 ? 0 : channel.read(ByteBuffer.wrap(b, off, len));
+            }
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int n;
+                while ((n = read(one, 0, 1)) == 0) {
+                    Thread.onSpinWait();
+                }
+                return n < 0 ? -1 : one[0] & 0xff;
+            }
+        };
+    }
+
+    private static OutputStream output(SocketChannel channel) {
+        return new OutputStream() {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+            }
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+        };
     }
 
     /** Stops serving, ends every connection and removes the socket. */

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the suites that need bubblewrap and socat: the sandbox's own (*SandboxIT, including the
-# hostile-agent suite against a real serve process) and the runner suites again with every job
-# inside the sandbox. Installs the two packages with apt-get when they are missing and this is root.
+# hostile-agent suite against a real serve process), the runner suites again with every job inside
+# the sandbox, and, for each Claude Code CLI that scripts/test-real-claude-cli.sh installed into
+# .tools/, the real CLI inside the sandbox. Installs bubblewrap and socat with apt-get when they are
+# missing and this is root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v bwrap >/dev/null || ! command -v socat >/dev/null; then
@@ -13,6 +15,19 @@ if ! command -v bwrap >/dev/null || ! command -v socat >/dev/null; then
   fi
 fi
 # Only runner-app has such suites; the other modules of the reactor are built, not tested again.
-./mvnw -B -ntp verify -pl runner-app -am -Psandbox \
-  -Dtest=NoUnitTestsHere -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dit.test='*SandboxIT,RunnerServiceIT,RunnerRecoveryIT,RunCommandIT' -Dfailsafe.failIfNoSpecifiedTests=false
+run() {
+  ./mvnw -B -ntp verify -pl runner-app -am -Psandbox \
+    -Dtest=NoUnitTestsHere -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false "$@"
+}
+echo "== the sandbox, the hostile-agent suite, the runner suites sandboxed"
+run -Dit.test='*SandboxIT,RunnerServiceIT,RunnerRecoveryIT,RunCommandIT,!ClaudeCliSandboxIT'
+found=0
+for cli in .tools/claude-*/node_modules/.bin/claude; do
+  [ -x "$cli" ] || continue
+  found=1
+  echo "== the real Claude Code CLI inside the sandbox: $cli"
+  run -Dit.test=ClaudeCliSandboxIT -Dclaude.cli.path="$PWD/$cli"
+done
+if [ "$found" = 0 ]; then
+  echo "== no Claude Code CLI in .tools/ (scripts/test-real-claude-cli.sh installs it): its sandbox test was not run"
+fi

@@ -37,7 +37,7 @@ public final class Settings {
             "AI_ALLOWED_TOOLS", "AI_DISALLOWED_TOOLS", "AI_MAX_TURNS", "AI_APPEND_SYSTEM_PROMPT", "AI_EXTRA_ARGS", "AI_GRACE_PERIOD",
             "AI_MAX_LINE_BYTES", "AI_MAX_COST_USD", "OUTPUT_TTL", "OUTPUT_OUTAGE_TIMEOUT", "ENVIRONMENTS_FILE", "ALLOW_LOCAL_REPOS", "SHUTDOWN_GRACE",
             "RECLAIM_IDLE", "LOG_FORMAT", "LOG_LEVEL", "SANDBOX", "SANDBOX_NETWORK", "SANDBOX_ALLOWED_HOSTS", "SANDBOX_MAX_PROCESSES",
-            "SANDBOX_MAX_MEMORY", "SANDBOX_MAX_WORKSPACE", "HTTP_ADDRESS");
+            "SANDBOX_MAX_MEMORY", "SANDBOX_MAX_WORKSPACE", "SANDBOX_BWRAP_PATH", "HTTP_ADDRESS");
 
     /** A value given on the command line: the flag as typed (for messages) and the value. */
     public record Flag(String flag, String value) {

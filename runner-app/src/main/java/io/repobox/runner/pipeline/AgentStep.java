@@ -36,7 +36,7 @@ final class AgentStep implements Step {
         ctx.sink().accept(OutputLine.runner("Running agent '" + ctx.settings().agentName() + "' (timeout " + Durations.format(timeout) + ")"));
         AgentRequest request = AgentRequest.builder(ctx.job().id(), ctx.repo()).prompt(ctx.job().prompt())
                 .environmentName(ctx.environment().name()).timeout(timeout).idleTimeout(ctx.settings().idleTimeout()).secrets(ctx.secrets())
-                .environment(JobPipeline.JOB_TAG, ctx.job().id()).launcher(ctx.launcher()).build();
+                .environment(ctx.agentEnvironment()).environment(JobPipeline.JOB_TAG, ctx.job().id()).launcher(ctx.launcher()).build();
         AgentExecution execution = agent.start(request, ctx.sink());
         ctx.control().running(execution::cancel);
         AgentResult result = execution.await();

@@ -48,6 +48,7 @@ public final class JobContext {
     private MaskingSink out;
     private ProcessLauncher launcher = ProcessLauncher.direct();
     private final List<AutoCloseable> closeAtEnd = new ArrayList<>();
+    private final Map<String, String> agentEnvironment = new LinkedHashMap<>();
     private Environments.Environment environment;
     private RepositoryUrls.Accepted url;
     private GitCredentials credentials;
@@ -119,6 +120,14 @@ public final class JobContext {
     /** Replaces the launcher, e.g. with one that confines the processes in a sandbox built for this job. */
     public void launcher(ProcessLauncher launcher) {
         this.launcher = Objects.requireNonNull(launcher, "launcher");
+    }
+
+    /**
+     * Variables the agent's request carries (a sandbox's private HOME, so that a CLI keeps its state
+     * where the sandbox lets it write); steps before the agent add to it.
+     */
+    public Map<String, String> agentEnvironment() {
+        return agentEnvironment;
     }
 
     /** Closes {@code resource} when the job ends, before its workspace is removed (the job's sandbox). */

@@ -106,6 +106,16 @@ public final class JobSandbox implements ProcessLauncher, AutoCloseable {
         return new JobSandbox(sandbox, workspace, repo, dir, proxy, socket, cgroup);
     }
 
+    /** The job's private HOME, the same path inside and outside. */
+    public Path home() {
+        return home;
+    }
+
+    /** The job's private TMPDIR, the same path inside and outside. */
+    public Path tmp() {
+        return tmp;
+    }
+
     @Override
     public boolean confined() {
         return true;

@@ -43,5 +43,8 @@ public final class SandboxStep implements Step {
             throw new StepFailure(FailureKind.INTERNAL, "The clone is too big: " + tooBig.get());
         }
         ctx.launcher(job);
+        // The CLI keeps its state (sessions, config) in HOME: the job's private one, the place the sandbox lets it write.
+        ctx.agentEnvironment().put("HOME", job.home().toString());
+        ctx.agentEnvironment().put("TMPDIR", job.tmp().toString());
     }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the suites that need bubblewrap and socat: the sandbox's own (*SandboxIT, including the
 # hostile-agent suite against a real serve process), the runner suites again with every job inside
-# the sandbox, and, for each Claude Code CLI that scripts/test-real-claude-cli.sh installed into
+# the sandbox, and, for each Claude Code CLI that scripts/test-real-cli.sh installed into
 # .tools/, the real CLI inside the sandbox. Installs bubblewrap and socat with apt-get when they are
 # missing and this is root.
 set -euo pipefail
@@ -29,5 +29,5 @@ for cli in .tools/claude-*/node_modules/.bin/claude; do
   run -Dit.test=ClaudeCliSandboxIT -Dclaude.cli.path="$PWD/$cli"
 done
 if [ "$found" = 0 ]; then
-  echo "== no Claude Code CLI in .tools/ (scripts/test-real-claude-cli.sh installs it): its sandbox test was not run"
+  echo "== no Claude Code CLI in .tools/ (scripts/test-real-cli.sh installs it): its sandbox test was not run"
 fi

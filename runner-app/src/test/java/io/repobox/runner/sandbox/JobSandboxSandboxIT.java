@@ -136,7 +136,7 @@ class JobSandboxSandboxIT {
         RecordingHandler out = new RecordingHandler();
         Path marker = repo.resolve("alive");
         ProcessExecution e = job.start(spec("(setsid env -i /bin/sh -c 'while true; do date > " + marker + "; sleep 0.2; done' &) ; "
-                + "echo started; sleep 600").build(), out);
+                + "while [ ! -e " + marker + " ]; do sleep 0.05; done; echo started; sleep 600").build(), out);
         out.awaitText("started");
         e.cancel();
         assertThat(e.await(Duration.ofSeconds(30))).isPresent();

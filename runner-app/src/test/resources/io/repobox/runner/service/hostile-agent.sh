@@ -42,6 +42,7 @@ kill)  # the runner, and everything else in reach
   ;;
 escape)  # outlive the stop: double fork, new session, empty environment
   (setsid env -i /bin/sh -c "while true; do date > '$PWD/alive'; sleep 0.2; done" &)
+  while [ ! -e alive ]; do sleep 0.05; done
   echo "escape started"
   sleep 600
   ;;

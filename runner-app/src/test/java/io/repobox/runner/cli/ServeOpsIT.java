@@ -58,7 +58,7 @@ class ServeOpsIT {
             } finally {
                 new ProcessBuilder("kill", "-TERM", Long.toString(serve.pid())).start().waitFor();
             }
-            serve.await(RecordingHandler.SAFETY_NET).orElseThrow();
+            assertThat(serve.await(RecordingHandler.SAFETY_NET)).as("serve ended").isPresent();
             assertThat(redis.redis().exists("runner:serve-ops-it:heartbeat")).as("removed when serve stops").isZero();
         }
     }

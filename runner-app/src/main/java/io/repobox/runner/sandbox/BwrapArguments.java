@@ -23,7 +23,9 @@ public final class BwrapArguments {
     static final String BRIDGE = "socat=$1; port=$2; sock=$3; shift 3; "
             + "\"$socat\" TCP-LISTEN:$port,bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:$sock </dev/null >/dev/null 2>&1 & "
             + "hex=$(printf '%04X' \"$port\"); i=0; "
-            + "until grep -q \"0100007F:$hex 00000000:0000 0A\" /proc/net/tcp; do i=$((i+1)); "
+            + "listening() { while read -r _ l r st _; do case \"$l $r $st\" in \"0100007F:$hex 00000000:0000 0A\") return 0;; esac; done "
+            + "< /proc/net/tcp; return 1; }; "
+            + "until listening; do i=$((i+1)); "
             + "if [ $i -gt 1000 ]; then echo 'repobox sandbox: the egress bridge (socat) did not start; is socat installed?' >&2; exit 125; fi; "
             + "sleep 0.01; done; exec \"$@\"";
 

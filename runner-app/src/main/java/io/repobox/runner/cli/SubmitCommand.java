@@ -55,6 +55,11 @@ final class SubmitCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RunnerConfig config = options.apply(parent.environment());
         String text = RunCommand.Prompts.read(prompt, promptFile);
+        if (repo.contains("://") && repo.matches("(?i)[a-z][a-z0-9+.-]*://[^/@]*@.*") && !repo.toLowerCase(java.util.Locale.ROOT).startsWith("ssh://")) {
+            // Checked here too so that the token never reaches Redis, and the mistake is a usage error.
+            throw new io.repobox.runner.config.ConfigurationException("--repo: the repository URL contains credentials; remove them and "
+                    + "give the token through a git provider (--provider-id)");
+        }
         PrintWriter out = spec.commandLine().getOut();
         try (RedisSession session = RedisSession.open(config)) {
             String id = session.submit(repo, text, environment, user, providerId);

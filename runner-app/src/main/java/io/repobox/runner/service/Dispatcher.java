@@ -148,6 +148,7 @@ final class Dispatcher {
         switch (admission) {
             case MALFORMED -> {
                 log.warn("Queue entry {} has a missing or malformed job_id {}; acknowledged and skipped", entry.id(), JobIds.quote(jobId));
+                failMalformed(jobId);
                 parts.queue().ack(entry);
             }
             case OURS -> { } // a redelivery of a job this runner runs
@@ -165,6 +166,21 @@ final class Dispatcher {
                 parts.queue().ack(entry);
             }
             case TAKE -> take(entry, job);
+        }
+    }
+
+    /**
+     * A pending job whose id is not a valid job id is marked failed, so that it does not stay pending
+     * forever. The id is used only as a Redis key here: nothing builds a path, a branch or a command from it.
+     */
+    private void failMalformed(String jobId) {
+        if (jobId == null || jobId.isEmpty()) {
+            return;
+        }
+        boolean pending = parts.store().load(jobId).map(h -> JobStatus.PENDING.value().equals(h.get("status"))).orElse(false);
+        if (pending) {
+            parts.store().finish(jobId, FinalRecord.failed(FailureKind.INTERNAL, "The job id " + JobIds.quote(jobId) + " is not a valid "
+                    + "job id (letters, digits, '_' and '-', at most 128), so the job was not run", System.currentTimeMillis(), Map.of()));
         }
     }
 

@@ -117,6 +117,14 @@ class ClientCommandsIT {
     }
 
     @Test
+    void aRepositoryUrlWithCredentialsIsAUsageErrorAndNeverReachesRedis() {
+        Result r = cli("submit", "--repo", "https://oauth2:glpat-secret@gitlab.example/a.git", "x");
+        assertThat(r).isEqualTo(new Result(ExitCodes.USAGE, "", "error: --repo: the repository URL contains credentials; remove them "
+                + "and give the token through a git provider (--provider-id)\n"));
+        assertThat(redis.redis().keys("job:*").stream().filter(k -> k.split(":").length == 2).map(k -> redis.redis().hget(k, "repo_url"))).noneMatch(u -> u != null && u.contains("glpat"));
+    }
+
+    @Test
     void unknownAndHostileJobIdsAreClearErrors() {
         assertThat(cli("status", "no-such-job")).isEqualTo(new Result(ExitCodes.USAGE, "", "error: job no-such-job does not exist\n"));
         assertThat(cli("logs", "../../etc/passwd").err()).isEqualTo("error: job id '../../etc/passwd' is not a valid job id\n");

@@ -180,6 +180,8 @@ class RunnerServiceIT {
         h.enqueue(Map.of("user_id", "u"));                                   // no job_id
         h.enqueue(Map.of("job_id", "no-such-job"));                          // unknown job
         h.enqueue(Map.of("job_id", "../../etc"));                            // hostile id
+        redis.redis().hset("job:bad id!", Map.of("id", "bad id!", "status", "pending"));
+        h.enqueue(Map.of("job_id", "bad id!"));                              // malformed id with a hash under it
         String done = h.submit("x", "status", "success");                    // not pending
         String env = h.submit("x", "environment", "cobol");
         String ext = h.submit("x", "repo_url", "ext::sh -c touch% /tmp/pwned");
@@ -197,6 +199,8 @@ class RunnerServiceIT {
         h.awaitNoPendingEntries();
         assertThat(redis.redis().hgetall("job:" + done)).containsEntry("status", "success").doesNotContainKey("started_at");
         assertThat(redis.redis().exists("job:no-such-job:output")).isZero();
+        assertThat(redis.redis().hgetall("job:bad id!")).containsEntry("status", "failed").containsEntry("error_message",
+                "The job id 'bad id!' is not a valid job id (letters, digits, '_' and '-', at most 128), so the job was not run");
     }
 
     @Test

@@ -160,7 +160,7 @@ public final class JobSandbox implements ProcessLauncher, AutoCloseable {
             running.remove(execution);
             return explain(r);
         });
-        return new Wrapped(execution, result);
+        return new SandboxedExecution(execution, result);
     }
 
     /** The program's variables, with the job's own HOME and TMPDIR and, in the allowlist network, the proxy. */
@@ -275,7 +275,7 @@ public final class JobSandbox implements ProcessLauncher, AutoCloseable {
     private static ProcessExecution ended(ProcessSpec spec, ProcessResult.StartFailure failure, String message) {
         ProcessResult r = new ProcessResult(ProcessResult.Outcome.FAILED_TO_START, OptionalInt.empty(), java.time.Duration.ZERO,
                 spec.timeout(), 0, List.of(), failure, spec.masker().mask(message));
-        return new Wrapped(null, CompletableFuture.completedFuture(r));
+        return new SandboxedExecution(null, CompletableFuture.completedFuture(r));
     }
 
     static void deleteTree(Path dir) {
@@ -283,51 +283,6 @@ public final class JobSandbox implements ProcessLauncher, AutoCloseable {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             log.debug("Could not remove {}: {}", dir, e.toString());
-        }
-    }
-
-    /** The execution as started, with a result that names the limit it ran into. */
-    private record Wrapped(ProcessExecution inner, CompletableFuture<ProcessResult> result) implements ProcessExecution {
-        @Override
-        public void cancel() {
-            if (inner != null) {
-                inner.cancel();
-            }
-        }
-
-        @Override
-        public ProcessResult await() throws InterruptedException {
-            try {
-                return result.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException(e.getCause());
-            }
-        }
-
-        @Override
-        public Optional<ProcessResult> await(java.time.Duration max) throws InterruptedException {
-            try {
-                return Optional.of(result.get(max.toNanos(), TimeUnit.NANOSECONDS));
-            } catch (java.util.concurrent.TimeoutException e) {
-                return Optional.empty();
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException(e.getCause());
-            }
-        }
-
-        @Override
-        public boolean isDone() {
-            return result.isDone();
-        }
-
-        @Override
-        public java.util.concurrent.CompletionStage<ProcessResult> completion() {
-            return result.minimalCompletionStage();
-        }
-
-        @Override
-        public long pid() {
-            return inner == null ? -1 : inner.pid();
         }
     }
 }

@@ -37,14 +37,14 @@ public final class CommandAgentProvider implements AgentProvider {
 
             @Override
             public AgentExecution start(io.repobox.agent.AgentRequest request, io.repobox.agent.OutputSink sink) {
-            var env = ProcessEnvironment.inherited();
-            env.putAll(request.environment());
-            ProcessExecution process = request.launcher().start(ProcessSpec.builder(List.of(program)).workingDirectory(request.workingDirectory())
-                    .environment(env).stdin(request.prompt()).timeout(request.timeout()).idleTimeout(request.idleTimeout()).masker(request.masker())
-                    .gracePeriod(config.getDuration("grace-period", ProcessSpec.DEFAULT_GRACE_PERIOD)).build(),
-                    LineHandler.to(sink, OutputLine.Source.AGENT));
-            return AgentExecution.of(process.completion().toCompletableFuture()
-                    .thenApply(p -> AgentResult.fromProcess(p, "(set AI_CLI_PATH)")), process::cancel);
+                var env = ProcessEnvironment.inherited();
+                env.putAll(request.environment());
+                ProcessExecution process = request.launcher().start(ProcessSpec.builder(List.of(program)).workingDirectory(request.workingDirectory())
+                        .environment(env).stdin(request.prompt()).timeout(request.timeout()).idleTimeout(request.idleTimeout()).masker(request.masker())
+                        .gracePeriod(config.getDuration("grace-period", ProcessSpec.DEFAULT_GRACE_PERIOD)).build(),
+                        LineHandler.to(sink, OutputLine.Source.AGENT));
+                return AgentExecution.of(process.completion().toCompletableFuture()
+                        .thenApply(p -> AgentResult.fromProcess(p, "(set AI_CLI_PATH)")), process::cancel);
             }
         };
     }

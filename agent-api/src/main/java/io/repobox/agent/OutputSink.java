@@ -14,9 +14,4 @@ public interface OutputSink {
 
     /** Delivers one line. Never called with null. */
     void accept(OutputLine line);
-
-    /** A sink that drops everything. */
-    static OutputSink discarding() {
-        return line -> { };
-    }
 }

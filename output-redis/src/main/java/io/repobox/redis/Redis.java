@@ -98,11 +98,6 @@ public final class Redis implements AutoCloseable {
         return new Connection(c, c.async(), c.sync());
     }
 
-    /** Whether the server is a Redis Cluster. */
-    public boolean isCluster() {
-        return clusterClient != null;
-    }
-
     /** The URL without credentials, for messages and logs. */
     public String safeUrl() {
         return safeUrl;

@@ -123,11 +123,6 @@ public final class RedisOutput implements AutoCloseable {
         return writer.stats();
     }
 
-    /** The options this output was made with. */
-    public RedisOutputOptions options() {
-        return options;
-    }
-
     /** Stops the writer once queued output is written (bounded by the outage timeout), then disconnects. */
     @Override
     public void close() {

@@ -53,11 +53,6 @@ public final class ProcessTree {
         this.marker = (name + "=" + value).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Whether processes can be found by their marker here (Linux). */
-    public static boolean markerScanAvailable() {
-        return HAVE_PROC;
-    }
-
     /** The processes of the tree that are still alive (zombies count as gone). */
     public List<ProcessHandle> alive() {
         Map<Long, ProcessHandle> found = new LinkedHashMap<>();

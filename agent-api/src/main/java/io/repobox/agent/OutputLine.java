@@ -11,7 +11,7 @@ import java.util.Objects;
  *
  * @param timestamp epoch milliseconds when the line was read from the process (or produced by the runner)
  * @param stream    which standard stream the line belongs to
- * @param source    who printed it: the agent process or the runner itself
+ * @param source    who printed it: the agent process, the pre-run hook or the runner itself
  * @param text      the text, without its line terminator; never null
  * @param event     the raw structured event (JSON) this line was rendered from, for consumers that build
  *                  a richer view; set on the first line rendered from an event, otherwise null
@@ -38,7 +38,9 @@ public record OutputLine(long timestamp, Stream stream, Source source, String te
     public enum Source {
         /** The agent process (or a process it started) printed it. */
         AGENT("agent"),
-        /** The runner's own progress and error lines. */
+        /** The environment's pre-run hook (or a process it started) printed it: as untrusted as the agent. */
+        HOOK("hook"),
+        /** The runner's own progress and error lines; nothing the agent or the hook prints is ever given this source. */
         RUNNER("runner");
 
         private final String wireName;

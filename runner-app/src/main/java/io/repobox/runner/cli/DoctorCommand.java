@@ -8,10 +8,13 @@ import io.repobox.agent.process.ProcessRunner;
 import io.repobox.agent.process.ProcessSpec;
 import io.repobox.output.redis.RedisOutput;
 import io.repobox.output.redis.RedisOutputOptions;
+import io.repobox.runner.config.ConfigurationException;
 import io.repobox.runner.config.RunnerConfig;
 import io.repobox.runner.environment.Environments;
 import io.repobox.runner.sandbox.Sandbox;
 import io.repobox.runner.sandbox.SandboxSettings;
+import io.repobox.runner.secrets.ProcessExposure;
+import io.repobox.runner.workspace.WorkspaceRoot;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,10 +82,12 @@ final class DoctorCommand implements Callable<Integer> {
         }
         Path temp = config.tempDir();
         try {
-            Files.createDirectories(temp);
+            WorkspaceRoot.prepare(temp);
             Path probe = Files.createTempFile(temp, "doctor", ".tmp");
             Files.delete(probe);
-            out.println("ok    TEMP_DIR " + temp + " is writable");
+            out.println("ok    TEMP_DIR " + temp + " is writable and private to the runner's user");
+        } catch (ConfigurationException e) {
+            problems.add(e.getMessage());
         } catch (Exception e) {
             problems.add("TEMP_DIR " + temp + " is not writable: " + e.getMessage());
         }
@@ -91,6 +96,7 @@ final class DoctorCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             problems.add(e.getMessage());
         }
+        ProcessExposure.warnings().forEach(w -> out.println("warn  " + w));
         problems.forEach(p -> out.println("FIX   " + p));
         out.flush();
         return problems.isEmpty() ? ExitCodes.SUCCESS : ExitCodes.USAGE;

@@ -4,6 +4,7 @@ import io.repobox.output.redis.OutputCursor;
 import io.repobox.output.redis.OutputEntry;
 import io.repobox.output.redis.RedisOutput;
 import io.repobox.runner.job.JobStatus;
+import io.repobox.runner.text.TerminalText;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Map;

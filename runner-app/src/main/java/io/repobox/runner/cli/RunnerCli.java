@@ -4,6 +4,7 @@ import io.repobox.agent.AgentConfigException;
 import io.repobox.agent.ProviderLookupException;
 import io.repobox.runner.config.ConfigurationException;
 import io.repobox.runner.config.RunnerConfig;
+import io.repobox.runner.text.TerminalText;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;

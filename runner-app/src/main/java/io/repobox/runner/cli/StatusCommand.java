@@ -2,6 +2,7 @@ package io.repobox.runner.cli;
 
 import io.repobox.runner.config.ConfigurationException;
 import io.repobox.runner.config.RunnerConfig;
+import io.repobox.runner.text.TerminalText;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.TreeMap;

@@ -79,6 +79,11 @@ public final class RepositoryUrls {
                 + "https:// or ssh URL");
     }
 
+    /** The {@code host[:port]} of an https URL as written (what git's credential requests name), or null for other kinds. */
+    public static String authority(Accepted url) {
+        return url.kind() == Kind.HTTPS ? URI.create(url.url()).getRawAuthority() : null;
+    }
+
     /** The git transports (GIT_ALLOW_PROTOCOL) the runner's git commands may use. */
     public static String allowedProtocols(boolean allowLocal) {
         return allowLocal ? "https:ssh:file" : "https:ssh";
@@ -93,7 +98,7 @@ public final class RepositoryUrls {
     }
 
     /** The URL for a message: bounded, control characters replaced, and any credentials hidden. */
-    private static String shown(String u) {
+    static String shown(String u) {
         String s = u.replaceAll("//[^/@]*@", "//***@");
         s = s.length() > 200 ? s.substring(0, 200) + "…" : s;
         return "'" + s.replaceAll("[\\p{Cntrl}]", "?") + "'";

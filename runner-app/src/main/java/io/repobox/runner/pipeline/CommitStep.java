@@ -1,16 +1,14 @@
 package io.repobox.runner.pipeline;
 
 import io.repobox.agent.event.SessionFacts;
-import io.repobox.runner.git.Git;
+import io.repobox.runner.git.TrustedRepository;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
-import java.util.List;
 import java.util.Map;
 
 /**
- * Commits whatever the agent changed (hooks off, the runner's own git config put back first) and
- * counts what differs from the base, whoever committed it: the agent may have made commits itself.
+ * Commits the working tree's files with the runner's own git directory (nothing in the agent's
+ * {@code .git} counts: its config, hooks, commits) and counts what differs from the clone's default
+ * branch.
  */
 final class CommitStep implements Step {
 
@@ -21,18 +19,9 @@ final class CommitStep implements Step {
 
     @Override
     public void run(JobContext ctx) throws StepFailure, InterruptedException, IOException {
-        // The agent may have rewritten .git/config (remotes, URL rewrites, helpers): put back ours.
-        Files.copy(ctx.privateDir().resolve("config"), ctx.repo().resolve(".git/config"), StandardCopyOption.REPLACE_EXISTING);
-        ctx.git(this, ctx.repo(), false, "add", "-A");
-        Git.Result commit = ctx.git().run(ctx.repo(), ctx.remaining(JobContext.GIT_COMMAND_TIMEOUT), ctx.control()::runningProcess,
-                commitMessage(ctx.job().id(), ctx.job().prompt()), false, "commit", "-q", "--no-verify", "-F", "-");
-        if (!commit.ok() && !String.join("\n", commit.stdout()).contains("nothing to commit")) {
-            throw StepFailure.internal("Committing the changes failed: " + commit.process().describe("git commit"));
-        }
-        // An empty repository where nothing was committed has no HEAD at all.
-        List<String> numstat = !commit.ok() && ctx.base().equals(CloneStep.EMPTY_TREE) ? List.of()
-                : ctx.git(this, ctx.repo(), false, "diff", "--numstat", ctx.base(), "HEAD").stdout();
-        DiffStat stat = DiffStat.parse(numstat);
+        // The working tree's files, committed with the runner's own git directory: nothing in the agent's .git counts.
+        TrustedRepository.Changes stat = ctx.git(this, (repository, control) ->
+                repository.commitWorkTree(commitMessage(ctx.job().id(), ctx.job().prompt()), control));
         ctx.details().put("lines_added", Long.toString(stat.added()));
         ctx.details().put("lines_removed", Long.toString(stat.removed()));
         ctx.changedFiles(stat.files());
@@ -69,24 +58,5 @@ final class CommitStep implements Step {
             first = first.substring(0, 71) + "…";
         }
         return first + "\n\nMade by the repobox runner for job " + jobId + ".\n";
-    }
-
-    /** What {@code git diff --numstat} counted: files, lines added and removed (binary files count as files only). */
-    record DiffStat(int files, long added, long removed) {
-
-        static DiffStat parse(List<String> numstat) {
-            long added = 0;
-            long removed = 0;
-            int files = 0;
-            for (String line : numstat) {
-                String[] cols = line.split("\t");
-                if (cols.length >= 3) {
-                    files++;
-                    added += cols[0].equals("-") ? 0 : Long.parseLong(cols[0]);
-                    removed += cols[1].equals("-") ? 0 : Long.parseLong(cols[1]);
-                }
-            }
-            return new DiffStat(files, added, removed);
-        }
     }
 }

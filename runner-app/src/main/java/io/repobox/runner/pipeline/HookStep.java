@@ -36,7 +36,7 @@ final class HookStep implements Step {
                 .environment(variables).timeout(ctx.remaining(hook.timeout())).idleTimeout(ctx.settings().idleTimeout())
                 .gracePeriod(ctx.settings().gracePeriod()).masker(ctx.masker()).build();
         ProcessExecution execution = ctx.launcher().start(spec,
-                (stream, text, ts) -> ctx.out().accept(new OutputLine(ts, stream, OutputLine.Source.RUNNER, text)));
+                (stream, text, ts) -> ctx.out().accept(new OutputLine(ts, stream, OutputLine.Source.HOOK, text)));
         ctx.control().runningProcess(execution);
         ProcessResult r = execution.await();
         if (!r.isSuccess()) {

@@ -4,11 +4,13 @@ import io.repobox.agent.OutputSink;
 import io.repobox.agent.SecretMasker;
 import io.repobox.agent.process.ProcessLauncher;
 import io.repobox.runner.environment.Environments;
-import io.repobox.runner.git.Git;
+import io.repobox.agent.process.ProcessExecution;
 import io.repobox.runner.git.GitCredentials;
 import io.repobox.runner.git.RepositoryUrls;
+import io.repobox.runner.git.TrustedRepository;
 import io.repobox.runner.job.Job;
 import io.repobox.runner.job.JobIds;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +23,7 @@ import java.util.Objects;
 /**
  * Everything one job's steps share: the job, its deadline and control, its output, its workspace,
  * and what earlier steps found out for later ones (the environment, the repository URL, the
- * credentials, the git runner, the base the changes are measured against). Steps set the parts they
+ * credentials, the runner's own repository). Steps set the parts they
  * produce; a part a step needs and an earlier step did not set is a programming error.
  *
  * <p>Processes that run the repository's or the agent's code (the hook, the agent) are started
@@ -53,8 +55,7 @@ public final class JobContext {
     private RepositoryUrls.Accepted url;
     private GitCredentials credentials;
     private Path privateDir;
-    private Git git;
-    private String base;
+    private TrustedRepository repository;
     private int changedFiles;
 
     JobContext(Job job, JobSettings settings, OutputSink sink, JobControl control, long startedNanos) {
@@ -186,25 +187,39 @@ public final class JobContext {
         return control.stopReason() != null || System.nanoTime() >= deadline;
     }
 
-    /**
-     * Runs one git command for {@code step} in {@code dir}; a failure fails the step with a message
-     * naming it and git's own words.
-     *
-     * @param echo whether git's stdout goes to the job's output (clone and push progress)
-     */
-    public Git.Result git(Step step, Path dir, boolean echo, String... args) throws StepFailure, InterruptedException {
-        if (stopped()) {
-            throw StepFailure.internal("stopped");
-        }
-        Git.Result r = git().run(dir, remaining(GIT_COMMAND_TIMEOUT), control::runningProcess, null, echo, args);
-        lastGitStdout = r.stdout();
-        if (!r.ok()) {
-            throw StepFailure.internal(capitalize(step.doing()) + " failed: " + r.process().describe("git " + args[0]));
-        }
-        return r;
+    /** One operation on the runner's repository. */
+    interface GitOperation<T> {
+        T run(TrustedRepository repository, TrustedRepository.Control control)
+                throws TrustedRepository.GitException, InterruptedException, IOException;
     }
 
-    /** The stdout lines of the last git command, so that a step can explain its failure. */
+    /**
+     * Runs {@code operation} on the runner's repository for {@code step}, each git command bounded by
+     * the job's deadline and stoppable by its control; a failure fails the step with a message naming
+     * it and git's own words.
+     */
+    public <T> T git(Step step, GitOperation<T> operation) throws StepFailure, InterruptedException, IOException {
+        TrustedRepository.Control gitControl = new TrustedRepository.Control() {
+            @Override
+            public Duration timeLeft() {
+                return stopped() ? Duration.ZERO : remaining(GIT_COMMAND_TIMEOUT);
+            }
+
+            @Override
+            public void started(ProcessExecution execution) {
+                control.runningProcess(execution);
+            }
+        };
+        try {
+            lastGitStdout = java.util.List.of();
+            return operation.run(repository(), gitControl);
+        } catch (TrustedRepository.GitException e) {
+            lastGitStdout = e.stdout();
+            throw StepFailure.internal(capitalize(step.doing()) + " failed: " + e.getMessage());
+        }
+    }
+
+    /** The stdout lines of the last git command that failed, so that a step can explain its failure. */
     public java.util.List<String> lastGitStdout() {
         return lastGitStdout;
     }
@@ -234,7 +249,7 @@ public final class JobContext {
         this.credentials = credentials;
     }
 
-    /** {@code workspace/private}: the runner's files for this job (credential helper, saved git config); never the agent's. */
+    /** {@code workspace/private}: the runner's files for this job (its git directory, credential helper); never the agent's. */
     public Path privateDir() {
         return Objects.requireNonNull(privateDir, "privateDir: set by the workspace step");
     }
@@ -243,21 +258,13 @@ public final class JobContext {
         this.privateDir = privateDir;
     }
 
-    public Git git() {
-        return Objects.requireNonNull(git, "git: set by the workspace step");
+    /** The runner's own git directory for the job's working tree (the agent's {@code .git} is never used). */
+    public TrustedRepository repository() {
+        return Objects.requireNonNull(repository, "repository: set by the workspace step");
     }
 
-    void git(Git git) {
-        this.git = git;
-    }
-
-    /** What the changes are measured against: the clone's default branch, or the empty tree for an empty repository. */
-    public String base() {
-        return Objects.requireNonNull(base, "base: set by the clone step");
-    }
-
-    void base(String base) {
-        this.base = base;
+    void repository(TrustedRepository repository) {
+        this.repository = repository;
     }
 
     /** Files that differ from the base after the commit step. */

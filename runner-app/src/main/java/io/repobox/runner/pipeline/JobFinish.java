@@ -3,6 +3,8 @@ package io.repobox.runner.pipeline;
 import io.repobox.agent.OutputLine;
 import io.repobox.runner.job.FinalRecord;
 import io.repobox.runner.job.RedisRetry;
+import io.repobox.runner.text.TerminalText;
+import java.util.List;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,13 +31,18 @@ final class JobFinish {
     JobOutcome write(JobContext ctx, JobOutcome outcome) {
         String jobId = ctx.job().id();
         ctx.closeAll(); // the job's sandbox: nothing of it runs once the job has its final record
-        String message = ctx.masker().mask(outcome.message());
+        // The message may quote the agent's or the hook's last stderr lines: no terminal control sequence reaches the record.
+        String message = TerminalText.sanitize(ctx.masker().mask(outcome.message()), false);
         if (!message.isEmpty()) {
             try {
                 ctx.sink().accept(OutputLine.runnerError(message));
             } catch (RuntimeException e) {
                 log.warn("Job {}: the failure could not be written to its output: {}", jobId, e.getMessage());
             }
+        }
+        // The final record sets every field the runner owns, so nothing written meanwhile by anyone else survives it.
+        for (String owned : List.of("branch", "lines_added", "lines_removed", "exit_code")) {
+            ctx.details().putIfAbsent(owned, "");
         }
         FinalRecord record = new FinalRecord(outcome.status(), outcome.failureKind(), message, System.currentTimeMillis(), ctx.details());
         RedisRetry.run("writing the final status of job " + jobId, () -> records.accept(jobId, record));

@@ -1,8 +1,9 @@
 package io.repobox.runner.pipeline;
 
 /**
- * Pushes the job's branch to the repository URL (hooks off, the token offered by the credential
- * helper only for this command); only a branch that now exists is recorded on the job.
+ * Pushes the runner's commit to the job's repository URL (never a remote the agent could have
+ * renamed; hooks off; the token offered by the host-scoped credential helper only for this command);
+ * only a branch that now exists is recorded on the job.
  */
 final class PushStep implements Step {
 
@@ -17,10 +18,13 @@ final class PushStep implements Step {
     }
 
     @Override
-    public void run(JobContext ctx) throws StepFailure, InterruptedException {
+    public void run(JobContext ctx) throws StepFailure, InterruptedException, java.io.IOException {
         ctx.out().runner("Pushing " + ctx.branch());
         try {
-            ctx.git(this, ctx.repo(), true, "push", "--no-verify", "--porcelain", "--", ctx.url().url(), "HEAD:refs/heads/" + ctx.branch());
+            ctx.git(this, (repository, control) -> {
+                repository.push(ctx.url(), ctx.branch(), control);
+                return null;
+            });
         } catch (StepFailure e) {
             throw rejection(ctx.lastGitStdout(), ctx.branch()).orElse(e);
         }

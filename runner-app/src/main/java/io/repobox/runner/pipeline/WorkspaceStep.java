@@ -1,9 +1,12 @@
 package io.repobox.runner.pipeline;
 
 import io.repobox.runner.environment.Environments;
+import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.runner.git.Git;
+import io.repobox.runner.git.GitBinary;
 import io.repobox.runner.git.GitCredentials;
 import io.repobox.runner.git.RepositoryUrls;
+import io.repobox.runner.git.TrustedRepository;
 import io.repobox.runner.job.Job;
 import io.repobox.runner.job.JobStore;
 import io.repobox.runner.secrets.TokenCipher;
@@ -42,12 +45,19 @@ final class WorkspaceStep implements Step {
         }
         GitCredentials credentials = credentials(job, ctx.settings().encryptionKey());
         if (credentials != null) {
+            try {
+                credentials.requireProviderHost(ctx.url()); // before anything is cloned: the token goes to that host only
+            } catch (RepositoryUrls.RejectedUrlException e) {
+                throw StepFailure.internal(JobContext.capitalize(e.getMessage()));
+            }
             ctx.credentials(credentials);
             ctx.addSecrets(credentials.secrets());
         }
         ctx.privateDir(Workspaces.create(ctx.settings().tempDir(), ctx.workspace()));
-        ctx.git(new Git(ctx.privateDir(), credentials, ctx.settings().allowLocalRepos(), ctx.masker(), ctx.out(),
-                ctx.settings().gracePeriod(), Map.of(JobPipeline.JOB_TAG, job.id())));
+        Git git = new Git(GitBinary.system(), ctx.privateDir(), credentials, RepositoryUrls.authority(ctx.url()),
+                ctx.settings().allowLocalRepos(), ctx.masker(), ctx.out(), ctx.settings().gracePeriod(), ProcessEnvironment.inherited(),
+                Map.of(JobPipeline.JOB_TAG, job.id()));
+        ctx.repository(new TrustedRepository(git, ctx.privateDir(), ctx.repo()));
     }
 
     /** The job's git credentials from its user's provider hash, or null for a job without a token. */
@@ -69,7 +79,7 @@ final class WorkspaceStep implements Step {
             throw StepFailure.internal("The git token cannot be decrypted: " + e.getMessage());
         }
         try {
-            return GitCredentials.forProvider(provider.get("type"), provider.get("username"), cipher.decrypt(stored));
+            return GitCredentials.forProvider(provider.get("type"), provider.get("url"), provider.get("username"), cipher.decrypt(stored));
         } catch (TokenCipher.DecryptionException e) {
             throw StepFailure.internal("The git token cannot be used: " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.repobox.runner.pipeline;
 
+import io.repobox.runner.workspace.WorkspaceRoot;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ public final class Workspaces {
      * left, with a private directory inside; both {@code rwx------}. Returns the private directory.
      */
     static Path create(Path root, Path workspace) throws IOException {
-        Files.createDirectories(root);
+        WorkspaceRoot.prepare(root); // checked for every job: TEMP_DIR may have been removed and made anew by someone else
         Path parent = workspace.normalize().getParent();
         if (parent == null || !parent.equals(root.normalize())) {
             throw new IOException("workspace " + workspace + " is not inside TEMP_DIR"); // job ids are checked; belt and braces

@@ -8,16 +8,19 @@ import io.repobox.output.redis.RedisOutputOptions;
 import io.repobox.redis.Redis;
 import io.repobox.runner.config.RunnerConfig;
 import io.repobox.runner.environment.Environments;
+import io.repobox.runner.git.GitBinary;
 import io.repobox.runner.job.Backoff;
-import io.repobox.runner.job.JobStore;
-import io.repobox.runner.pipeline.JobPipeline;
-import io.repobox.runner.pipeline.JobSettings;
 import io.repobox.runner.job.JobQueue;
+import io.repobox.runner.job.JobStore;
 import io.repobox.runner.ops.MetricsStepListener;
 import io.repobox.runner.ops.ReadinessChecks;
 import io.repobox.runner.ops.RunnerOps;
+import io.repobox.runner.pipeline.JobPipeline;
+import io.repobox.runner.pipeline.JobSettings;
 import io.repobox.runner.sandbox.Sandbox;
 import io.repobox.runner.sandbox.SandboxSettings;
+import io.repobox.runner.secrets.ProcessExposure;
+import io.repobox.runner.workspace.WorkspaceRoot;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -71,6 +74,9 @@ public final class Runner implements AutoCloseable {
      */
     public static Runner create(RunnerConfig config, String redisUrl, boolean allowLocalDefault, Duration connectFor,
                                 SandboxSettings.Mode sandboxDefault) throws InterruptedException {
+        WorkspaceRoot.prepare(config.tempDir()); // refused at start-up when another user could write into it
+        GitBinary.system(); // resolved now, before any agent runs: never a git put on PATH later
+        ProcessExposure.warnings().forEach(w -> log.info("Exposure: {}", w)); // doctor reports them as warnings
         Sandbox sandbox = Sandbox.detect(SandboxSettings.from(config, sandboxDefault), config.tempDir()).checkAtStartup();
         String agentName = config.agentName();
         Environments environments = Environments.load(config.environmentsFile());

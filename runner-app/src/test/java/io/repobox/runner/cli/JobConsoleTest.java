@@ -49,4 +49,13 @@ class JobConsoleTest {
         assertThat(JobConsole.exitCode(Map.of("status", "failed", "failure_kind", "idle"))).isEqualTo(ExitCodes.TIMED_OUT);
         assertThat(JobConsole.exitCode(Map.of("status", "failed", "failure_kind", "internal"))).isEqualTo(ExitCodes.INTERNAL);
     }
+
+    @Test
+    void gitPorcelainLinesAreTurnedIntoWords() {
+        assertThat(JobConsole.words("*\tHEAD:refs/heads/repobox/abcd1234\t[new branch]")).isEqualTo("The remote has a new branch repobox/abcd1234");
+        assertThat(JobConsole.words("!\tHEAD:refs/heads/repobox/abcd1234\t[rejected] (already exists)"))
+                .isEqualTo("The remote refused branch repobox/abcd1234: already exists");
+        assertThat(JobConsole.words("Cloning into 'x'...")).isEqualTo("Cloning into 'x'...");
+    }
+
 }

@@ -2,6 +2,7 @@ package io.repobox.runner.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.repobox.runner.git.TrustedRepository;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,9 +19,9 @@ class CommitStepTest {
 
     @Test
     void numstatCountsFilesAndLinesAndBinaryFilesAsFilesOnly() {
-        CommitStep.DiffStat stat = CommitStep.DiffStat.parse(List.of("3\t1\tREADME.md", "-\t-\tlogo.png", "0\t5\tsrc/A.java", "garbage"));
+        TrustedRepository.Changes stat = TrustedRepository.Changes.parse(List.of("3\t1\tREADME.md", "-\t-\tlogo.png", "0\t5\tsrc/A.java", "garbage"));
 
-        assertThat(stat).isEqualTo(new CommitStep.DiffStat(3, 3, 6));
-        assertThat(CommitStep.DiffStat.parse(List.of())).isEqualTo(new CommitStep.DiffStat(0, 0, 0));
+        assertThat(stat).isEqualTo(new TrustedRepository.Changes(3, 3, 6));
+        assertThat(TrustedRepository.Changes.parse(List.of())).isEqualTo(new TrustedRepository.Changes(0, 0, 0));
     }
 }

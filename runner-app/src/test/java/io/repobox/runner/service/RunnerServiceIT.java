@@ -171,7 +171,9 @@ class RunnerServiceIT {
 
         assertThat(job).containsEntry("status", "failed").containsEntry("failure_kind", "exit")
                 .containsEntry("error_message", "Pre-run hook for environment 'php' exited with code 2");
-        assertThat(h.output(runner.output(), id)).filteredOn(e -> e.source().equals("runner")).extracting(OutputEntry::line).contains("preparing");
+        List<OutputEntry> out = h.output(runner.output(), id);
+        assertThat(out).filteredOn(e -> e.source().equals("hook")).extracting(OutputEntry::line).containsExactly("preparing");
+        assertThat(out).filteredOn(e -> e.source().equals("runner")).extracting(OutputEntry::line).doesNotContain("preparing");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.repobox.runner.cli;
+package io.repobox.runner.text;
 
 import java.util.Map;
 
@@ -6,9 +6,10 @@ import java.util.Map;
  * What the console prints of text it did not write (agent and hook lines, error messages, record
  * fields): terminal control sequences are neutralised, so a line cannot write the clipboard or the
  * window title (OSC), move the cursor, erase the screen, or hide text. Only SGR colour sequences may
- * pass, and only when the console shows colours. The stored output keeps the lines as printed.
+ * pass, and only when the console shows colours. The stored output keeps the lines as printed; a
+ * job's {@code error_message}, which may quote the agent's or the hook's stderr, is sanitised too.
  */
-final class TerminalText {
+public final class TerminalText {
 
     private static final char ESC = 0x1b;
 
@@ -16,7 +17,7 @@ final class TerminalText {
     }
 
     /** {@code text} with every control sequence removed, and other control characters shown as '?'; SGR kept if asked. */
-    static String sanitize(String text, boolean keepSgr) {
+    public static String sanitize(String text, boolean keepSgr) {
         StringBuilder b = null;
         int n = text.length();
         for (int i = 0; i < n; i++) {
@@ -84,7 +85,7 @@ final class TerminalText {
     }
 
     /** Whether the console may use colour: a terminal, NO_COLOR unset (any value turns colour off), TERM not dumb. */
-    static boolean colours(Map<String, String> environment, boolean terminal) {
+    public static boolean colours(Map<String, String> environment, boolean terminal) {
         String noColor = environment.get("NO_COLOR");
         return terminal && (noColor == null || noColor.isEmpty()) && !"dumb".equals(environment.get("TERM"));
     }

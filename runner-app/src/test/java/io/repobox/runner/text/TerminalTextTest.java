@@ -1,4 +1,4 @@
-package io.repobox.runner.cli;
+package io.repobox.runner.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,13 +40,5 @@ class TerminalTextTest {
         assertThat(TerminalText.colours(Map.of(), false)).isFalse();
         assertThat(TerminalText.colours(Map.of("NO_COLOR", "1"), true)).isFalse();
         assertThat(TerminalText.colours(Map.of("TERM", "dumb"), true)).isFalse();
-    }
-
-    @Test
-    void gitPorcelainLinesAreTurnedIntoWords() {
-        assertThat(JobConsole.words("*\tHEAD:refs/heads/repobox/abcd1234\t[new branch]")).isEqualTo("The remote has a new branch repobox/abcd1234");
-        assertThat(JobConsole.words("!\tHEAD:refs/heads/repobox/abcd1234\t[rejected] (already exists)"))
-                .isEqualTo("The remote refused branch repobox/abcd1234: already exists");
-        assertThat(JobConsole.words("Cloning into 'x'...")).isEqualTo("Cloning into 'x'...");
     }
 }

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * (the cloud metadata address) or wildcard address is refused unless the rule itself names such an
  * address, so an allowed name cannot be pointed at Redis or the metadata service. A request for
  * another host on a kept-alive connection cannot slip through: plain HTTP requests are sent with
- * {@code Connection: close}, and one connection serves one target.
+ * {@code Connection: close} and the {@code Host} header of their URL (never the client's own), and
+ * one connection serves one target.
  */
 public final class EgressProxy implements AutoCloseable {
 

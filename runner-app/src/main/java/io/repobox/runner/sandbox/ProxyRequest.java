@@ -50,10 +50,15 @@ record ProxyRequest(boolean connect, String host, int port, byte[] forwardedHead
         if (hp == null) {
             return null;
         }
-        StringBuilder forwarded = new StringBuilder(first[0]).append(' ').append(path).append(' ').append(first[2]).append("\r\n");
+        // The Host header is the URL's own: a different one would reach another site served at the
+        // allowed address (a shared front end, a virtual host), past the allowlist.
+        String hostHeader = (hp.host().contains(":") ? "[" + hp.host() + "]" : hp.host()) + (hp.port() == 80 ? "" : ":" + hp.port());
+        StringBuilder forwarded = new StringBuilder(first[0]).append(' ').append(path).append(' ').append(first[2]).append("\r\n")
+                .append("Host: ").append(hostHeader).append("\r\n");
         for (int i = 1; i < lines.length; i++) {
             String name = lines[i].contains(":") ? lines[i].substring(0, lines[i].indexOf(':')).trim().toLowerCase(Locale.ROOT) : "";
-            if (!name.startsWith("proxy-") && !name.equals("connection") && !name.equals("keep-alive") && !lines[i].isEmpty()) {
+            if (!name.startsWith("proxy-") && !name.equals("connection") && !name.equals("keep-alive") && !name.equals("host")
+                    && !lines[i].isEmpty()) {
                 forwarded.append(lines[i]).append("\r\n");
             }
         }

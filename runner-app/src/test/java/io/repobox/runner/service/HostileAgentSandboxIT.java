@@ -121,7 +121,7 @@ class HostileAgentSandboxIT {
         Path privateDir = h.work.resolve(job.get("id")).resolve("private");
         if (Files.isDirectory(privateDir)) {
             try (Stream<Path> files = Files.list(privateDir)) {
-                for (Path f : files.toList()) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) { // the runner's git directory lives there too
                     assertThat(Files.readString(f)).doesNotContain("!evil");
                 }
             }
@@ -186,5 +186,111 @@ class HostileAgentSandboxIT {
         Map<String, String> job = run("hugefile");
         assertThat(job).as(job.toString()).containsEntry("status", "failed");
         assertThat(job.get("error_message")).contains("SANDBOX_MAX_WORKSPACE (64m)");
+    }
+
+    @Test
+    void theAgentsEnvironmentHoldsNoneOfTheRunnersSecrets() {
+        Map<String, String> job = run("secrets " + KEY);
+        assertThat(job).as(job.toString()).containsEntry("status", "success");
+        assertNothingEscaped(lines(job));
+        assertThat(lines(job)).contains("blocked: agent environment", "blocked: own environ", "blocked: pid 1 environ");
+    }
+
+    @Test
+    void theHostsFilesProcessesAndKernelKnobsAreOutOfSight() {
+        Map<String, String> job = run("mounts " + dir);
+        assertThat(job).as(job.toString()).containsEntry("status", "success");
+        assertNothingEscaped(lines(job));
+        assertThat(lines(job)).contains("blocked: host files", "blocked: kernel knobs", "blocked: host processes");
+    }
+
+    @Test
+    void theHostsNetworkNamespaceAndItsAbstractSocketsAreUnreachable() throws Exception {
+        String name = "repobox-redteam-" + System.nanoTime();
+        Process host = new ProcessBuilder("socat", "ABSTRACT-LISTEN:" + name + ",fork", "SYSTEM:echo HOST").redirectErrorStream(true).start();
+        try {
+            RunnerHarness.await("the host's abstract socket listens", () -> {
+                try {
+                    return Files.readString(Path.of("/proc/net/unix")).contains("@" + name);
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            Map<String, String> job = run("netns " + name);
+            assertThat(job).as(job.toString()).containsEntry("status", "success");
+            assertNothingEscaped(lines(job));
+            assertThat(lines(job)).contains("blocked: abstract socket", "blocked: host unix sockets listed", "blocked: host interfaces");
+        } finally {
+            host.destroy();
+        }
+    }
+
+    @Test
+    void noProcessOfAJobOutlivesItsNormalEnd() throws Exception {
+        Map<String, String> job = run("linger");
+        assertThat(job.get("status")).as(job.toString()).isIn("success", "failed");
+        assertThat(lines(job)).contains("linger started");
+        Path alive = h.work.resolve(job.get("id")).resolve("repo/.alive");
+        long seen = Files.getLastModifiedTime(alive).toMillis();
+        assertThat(run("environ 1 x")).containsEntry("status", "success"); // takes well over the loop's 0.2 s
+        assertThat(Files.getLastModifiedTime(alive).toMillis()).as("the double-forked loop is gone").isEqualTo(seen);
+        assertThat(h.work.resolve(job.get("id")).resolve("linger-alive")).doesNotExist();
+    }
+
+    @Test
+    void linksAFifoAndOddNamesInTheTreeAreCommittedAsWhatTheyAreAndNothingOutsideIsRead() throws Exception {
+        Path log = dir.resolve("serve.log");
+        Map<String, String> job = run("traps " + log);
+        assertThat(job.get("status")).as(job.toString()).isIn("success", "failed");
+        assertNothingEscaped(lines(job));
+        assertThat(lines(job)).contains("traps set");
+        // Output is the agent's, as lines of its own source: a forged "source=runner" is plain text in it.
+        String id = job.get("id");
+        String branch = JobIds.branch(id);
+        List<String> files = h.remoteFiles(branch);
+        if (!files.isEmpty()) {
+            Process p = new ProcessBuilder("git", "--git-dir", dir.resolve("remote.git").toString(), "ls-tree", branch, "passwd-link",
+                    "root-link").redirectErrorStream(true).start();
+            String tree = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor();
+            assertThat(tree.lines()).as("links stay links, their targets unread").allMatch(l -> l.startsWith("120000 "));
+        }
+        assertThat(job.getOrDefault("error_message", "")).doesNotContain("\033").doesNotContain("\n");
+        assertThat(serve.isAlive()).isTrue();
+        // The runner's own files are where they were, and it goes on serving.
+        assertThat(log).exists();
+        assertThat(Path.of("/etc/passwd")).exists();
+        assertThat(run("environ 1 x")).containsEntry("status", "success");
+    }
+
+    @Test
+    void aHundredMegabyteLineIsSplitAndTheRunnerKeepsServing() {
+        Map<String, String> job = run("longline");
+        assertThat(job.get("status")).as(job.toString()).isIn("success", "failed");
+        assertThat(lines(job)).allMatch(l -> l.length() <= 64 * 1024);
+        assertThat(serve.isAlive()).isTrue();
+        assertThat(run("environ 1 x")).containsEntry("status", "success");
+    }
+
+    @Test
+    void aGitDirectoryLinkedOutOfTheTreeIsNotWrittenThrough() throws Exception {
+        Path victim = Files.createDirectories(dir.resolve("victim"));
+        Files.writeString(victim.resolve("config"), "precious\n");
+        Map<String, String> job = run("gitlink " + victim);
+        assertThat(lines(job)).contains("git dir linked");
+        assertThat(job.get("status")).as(job.toString()).isIn("success", "failed");
+        assertThat(Files.readString(victim.resolve("config"))).isEqualTo("precious\n");
+        assertThat(victim.resolve("index")).doesNotExist();
+    }
+
+    @Test
+    void anObjectStoreLinkedOutOfTheTreeIsNotWrittenThrough() throws Exception {
+        Path victim = Files.createDirectories(dir.resolve("victim-objects"));
+        Map<String, String> job = run("gitobjects " + victim);
+        assertThat(lines(job)).contains("git objects linked");
+        assertThat(job.get("status")).as(job.toString()).isIn("success", "failed");
+        try (Stream<Path> written = Files.list(victim)) {
+            assertThat(written.toList()).as("written through the link").isEmpty();
+        }
     }
 }

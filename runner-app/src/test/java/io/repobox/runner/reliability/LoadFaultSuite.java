@@ -1,6 +1,5 @@
 package io.repobox.runner.reliability;
 
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
@@ -293,17 +292,27 @@ public final class LoadFaultSuite {
     }
 
     /** Jobs really running (status running and a live lease) per user, sampled throughout. */
+    /**
+     * One consistent snapshot of every job's status, user and lease, read in a single script so that a
+     * job that ends and another that starts while the snapshot is taken are never both counted.
+     */
+    private static final String RUNNING_USERS = "local out = {} "
+            + "for _, id in ipairs(ARGV) do "
+            + "  local v = redis.call('HMGET', 'job:' .. id, 'status', 'user_id') "
+            + "  if v[1] == 'running' and redis.call('EXISTS', 'job:' .. id .. ':lease') == 1 then "
+            + "    table.insert(out, v[2] or '?') "
+            + "  end "
+            + "end "
+            + "return out";
+
     private void sample(RedisClient client, List<String> ids, Map<String, Integer> max) {
+        String[] args = ids.toArray(String[]::new);
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             while (!Thread.currentThread().isInterrupted()) {
                 Map<String, Integer> now = new HashMap<>();
                 try {
-                    for (String id : ids) {
-                        List<KeyValue<String, String>> v = c.sync().hmget("job:" + id, "status", "user_id");
-                        if ("running".equals(v.get(0).getValueOrElse(null)) && c.sync().exists("job:" + id + ":lease") == 1) {
-                            now.merge(v.get(1).getValueOrElse("?"), 1, Integer::sum);
-                        }
-                    }
+                    List<String> users = c.sync().eval(RUNNING_USERS, io.lettuce.core.ScriptOutputType.MULTI, new String[0], args);
+                    users.forEach(u -> now.merge(u, 1, Integer::sum));
                     now.forEach((u, n) -> max.merge(u, n, Math::max));
                 } catch (RuntimeException e) {
                     // Redis restarting: skip this sample

@@ -8,6 +8,7 @@ import io.repobox.agent.process.ProcessRunner;
 import io.repobox.agent.process.ProcessSpec;
 import io.repobox.output.redis.RedisOutput;
 import io.repobox.output.redis.RedisOutputOptions;
+import io.repobox.redis.Redis;
 import io.repobox.runner.config.ConfigurationException;
 import io.repobox.runner.config.RunnerConfig;
 import io.repobox.runner.environment.Environments;
@@ -48,7 +49,13 @@ final class DoctorCommand implements Callable<Integer> {
         List<String> problems = new ArrayList<>();
         String url = config.redisUrlOrDefault();
         try (RedisOutput output = RedisOutput.connect(RedisOutputOptions.builder(url).build())) {
-            out.println("ok    Redis at " + url.replaceAll("//[^/@]*@", "//***@"));
+            out.println("ok    Redis at " + Redis.redact(url));
+            if (!url.matches("[a-z-]+://[^/]*@.*")) {
+                // It answered a client that gave no credentials: so does anything else that can reach it.
+                out.println("warn  Redis at " + Redis.redact(url) + " accepts connections without a password: whatever can reach it can "
+                        + "read every job and token ciphertext and forge statuses; set requirepass or an ACL user and give the password "
+                        + "in REDIS_URL or REDIS_PASSWORD_FILE");
+            }
         } catch (RuntimeException e) {
             problems.add("Redis: " + e.getMessage() + " (set REDIS_URL)");
         }

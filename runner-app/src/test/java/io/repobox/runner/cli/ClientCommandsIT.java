@@ -132,10 +132,39 @@ class ClientCommandsIT {
     }
 
     @Test
+    void doctorConnectsToAPasswordProtectedRedisAndNeverPrintsThePassword() {
+        io.repobox.output.redis.EmbeddedRedis secured = io.repobox.output.redis.EmbeddedRedis.start(dir.resolve("secured"), 0, false,
+                java.util.List.of("--requirepass", "Doctor-Pass-4242"));
+        try {
+            Map<String, String> env = env();
+            env.put("REDIS_URL", secured.url());
+            env.put("SANDBOX", "auto");
+            StringWriter out = new StringWriter();
+            CommandLine cli = RunnerCli.commandLine(env);
+            cli.setOut(new PrintWriter(out, true));
+            cli.setErr(new PrintWriter(new StringWriter(), true));
+            cli.execute("doctor");
+            assertThat(out.toString()).as("without the password").contains("FIX   Redis: ").doesNotContain("ok    Redis at");
+
+            env.put("REDIS_PASSWORD", "Doctor-Pass-4242");
+            out = new StringWriter();
+            cli = RunnerCli.commandLine(env);
+            cli.setOut(new PrintWriter(out, true));
+            cli.setErr(new PrintWriter(new StringWriter(), true));
+            cli.execute("doctor");
+            assertThat(out.toString()).contains("ok    Redis at redis://:***@127.0.0.1:" + secured.port())
+                    .doesNotContain("accepts connections without a password").doesNotContain("Doctor-Pass-4242");
+        } finally {
+            secured.close();
+        }
+    }
+
+    @Test
     void doctorSaysWhatIsFineAndWhatToFix() {
         Result ok = cli("doctor", "--set", "SANDBOX=auto"); // a machine without bubblewrap gets a warning, not a FIX
         assertThat(ok.code()).as(ok.out()).isZero();
-        assertThat(ok.out()).contains("ok    Redis at " + redis.url(), "ok    git version", "ok    agent 'fake'", "ok    TEMP_DIR");
+        assertThat(ok.out()).contains("ok    Redis at " + redis.url(), "ok    git version", "ok    agent 'fake'", "ok    TEMP_DIR",
+                "warn  Redis at " + redis.url() + " accepts connections without a password");
 
         Result bad = cli("doctor", "--redis-url", "redis://127.0.0.1:1", "--set", "AI_ENABLED=true", "--cli-path", "no-such-claude",
                 "--set", "SANDBOX_BWRAP_PATH=/no/such/bwrap");

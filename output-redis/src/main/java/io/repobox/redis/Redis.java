@@ -146,6 +146,18 @@ public final class Redis implements AutoCloseable {
         return -1;
     }
 
+    /**
+     * The message of an error's innermost cause: Lettuce wraps the one worth showing (connection
+     * refused, NOAUTH, a timeout) several levels deep.
+     */
+    public static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
+    }
+
     /** {@code url} with any password replaced by {@code ***}. */
     public static String redact(String url) {
         try {

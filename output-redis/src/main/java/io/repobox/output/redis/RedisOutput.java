@@ -67,7 +67,7 @@ public final class RedisOutput implements AutoCloseable {
             return new RedisOutput(options, connector, true);
         } catch (RuntimeException e) {
             connector.close();
-            throw new RedisOutputException("cannot connect to Redis at " + connector.safeUrl() + ": " + rootMessage(e), e);
+            throw new RedisOutputException("cannot connect to Redis at " + connector.safeUrl() + ": " + Redis.rootMessage(e), e);
         }
     }
 
@@ -81,7 +81,7 @@ public final class RedisOutput implements AutoCloseable {
         try {
             return new RedisOutput(options, redis, false);
         } catch (RuntimeException e) {
-            throw new RedisOutputException("cannot connect to Redis at " + redis.safeUrl() + ": " + rootMessage(e), e);
+            throw new RedisOutputException("cannot connect to Redis at " + redis.safeUrl() + ": " + Redis.rootMessage(e), e);
         }
     }
 
@@ -103,7 +103,7 @@ public final class RedisOutput implements AutoCloseable {
                     io.lettuce.core.Limit.from(1));
             lastId = last.isEmpty() ? null : last.get(0).getId();
         } catch (RuntimeException e) {
-            throw new RedisOutputException("cannot read " + key + " from Redis at " + connector.safeUrl() + ": " + rootMessage(e), e);
+            throw new RedisOutputException("cannot read " + key + " from Redis at " + connector.safeUrl() + ": " + Redis.rootMessage(e), e);
         }
         JobStream stream = writer.open(key, lastId, options.maxLines(), options.bufferBytes());
         return new RedisOutputSink(stream, writer, options);
@@ -114,7 +114,7 @@ public final class RedisOutput implements AutoCloseable {
         try {
             return new OutputCursor(connector.connect(options.commandTimeout()), outputKey(jobId), afterId);
         } catch (RuntimeException e) {
-            throw new RedisOutputException("cannot connect to Redis at " + connector.safeUrl() + ": " + rootMessage(e), e);
+            throw new RedisOutputException("cannot connect to Redis at " + connector.safeUrl() + ": " + Redis.rootMessage(e), e);
         }
     }
 
@@ -139,11 +139,4 @@ public final class RedisOutput implements AutoCloseable {
         }
     }
 
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return String.valueOf(t.getMessage());
-    }
 }

@@ -47,7 +47,7 @@ public final class QueueProbe implements ReadinessChecks.Check {
         } catch (RuntimeException e) {
             waiting = Double.NaN;
             pending = Double.NaN;
-            return "Redis at " + safeUrl + " is unreachable: " + rootMessage(e);
+            return "Redis at " + safeUrl + " is unreachable: " + Redis.rootMessage(e);
         }
         Group g = readGroup();
         if (g == null) {
@@ -109,13 +109,5 @@ public final class QueueProbe implements ReadinessChecks.Check {
 
     private static long toLong(Object v) {
         return v instanceof Number n ? n.longValue() : v == null ? 0 : Long.parseLong(String.valueOf(v));
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return String.valueOf(t.getMessage());
     }
 }

@@ -2,6 +2,7 @@ package io.repobox.runner.service;
 
 import io.repobox.output.redis.RedisOutput;
 import io.repobox.output.redis.RedisOutputSink;
+import io.repobox.redis.Redis;
 import io.repobox.runner.job.Backoff;
 import io.repobox.runner.job.FailureKind;
 import io.repobox.runner.job.FinalRecord;
@@ -116,7 +117,7 @@ final class Dispatcher {
                     return;
                 }
                 Duration wait = backoff.next();
-                log.warn("Redis at {} is unreachable or failing ({}); retrying in {} ms", parts.redisUrl(), Errors.rootMessage(e),
+                log.warn("Redis at {} is unreachable or failing ({}); retrying in {} ms", parts.redisUrl(), Redis.rootMessage(e),
                         wait.toMillis());
                 if (!Backoff.pause(wait)) {
                     return;
@@ -240,7 +241,7 @@ final class Dispatcher {
             log.error("Job {} could not be run", jobId, e);
             try {
                 RedisRetry.run("writing the final status of job " + jobId, () -> parts.store().finish(jobId, FinalRecord.failed(
-                        FailureKind.INTERNAL, "Internal error of runner " + parts.runnerId() + ": " + Errors.rootMessage(e),
+                        FailureKind.INTERNAL, "Internal error of runner " + parts.runnerId() + ": " + Redis.rootMessage(e),
                         System.currentTimeMillis(), Map.of())));
                 parts.recovery().writeEnd(jobId, null, JobStatus.FAILED);
                 finished = true;
@@ -256,7 +257,7 @@ final class Dispatcher {
                     parts.queue().ack(entry);
                 }
             } catch (RuntimeException e) {
-                log.warn("Job {}: cleaning up its claim failed ({}); it will be recovered", jobId, Errors.rootMessage(e));
+                log.warn("Job {}: cleaning up its claim failed ({}); it will be recovered", jobId, Redis.rootMessage(e));
             }
             running.ended(jobId);
         }

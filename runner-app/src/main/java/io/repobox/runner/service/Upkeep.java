@@ -1,5 +1,6 @@
 package io.repobox.runner.service;
 
+import io.repobox.redis.Redis;
 import io.repobox.runner.job.JobIds;
 import io.repobox.runner.job.JobLeases;
 import io.repobox.runner.job.JobQueue;
@@ -74,7 +75,7 @@ final class Upkeep {
             try {
                 round.run();
             } catch (RuntimeException e) {
-                log.warn("Upkeep ({}) against Redis failed ({}); retrying", what, Errors.rootMessage(e));
+                log.warn("Upkeep ({}) against Redis failed ({}); retrying", what, Redis.rootMessage(e));
             }
         }, 0, Math.max(1, every.toMillis()), TimeUnit.MILLISECONDS);
     }
@@ -122,7 +123,7 @@ final class Upkeep {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            log.warn("Could not remove the heartbeat: {}", Errors.rootMessage(e));
+            log.warn("Could not remove the heartbeat: {}", Redis.rootMessage(e));
         }
     }
 }

@@ -45,7 +45,7 @@ final class RedisSession implements AutoCloseable {
             while (root.getCause() != null) {
                 root = root.getCause();
             }
-            throw new IllegalStateException("cannot connect to Redis at " + url.replaceAll("//[^/@]*@", "//***@") + ": "
+            throw new IllegalStateException("cannot connect to Redis at " + Redis.redact(url) + ": "
                     + (root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().replaceAll(".*: ", "")), e);
         }
         this.store = new JobStore(connection);

@@ -1,5 +1,6 @@
 package io.repobox.runner.cli;
 
+import io.repobox.redis.Redis;
 import io.repobox.runner.config.RunnerConfig;
 import io.repobox.runner.sandbox.SandboxSettings;
 import io.repobox.runner.service.Runner;
@@ -41,7 +42,7 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(onSignal);
         runner.service().start();
         runner.startOperations(); // HTTP_ADDRESS: /healthz, /readyz, /metrics
-        spec.commandLine().getErr().println("[runner] " + config.runnerId() + " serving jobs from " + url.replaceAll("//[^/@]*@", "//***@"));
+        spec.commandLine().getErr().println("[runner] " + config.runnerId() + " serving jobs from " + Redis.redact(url));
         spec.commandLine().getErr().flush();
         stopped.await();
         return ExitCodes.SUCCESS;

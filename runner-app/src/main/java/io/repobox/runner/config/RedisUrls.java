@@ -1,5 +1,6 @@
 package io.repobox.runner.config;
 
+import io.repobox.redis.Redis;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -27,7 +28,7 @@ final class RedisUrls {
         String scheme = url.contains("://") ? url.substring(0, url.indexOf("://")).toLowerCase(Locale.ROOT) : "";
         if (!SCHEMES.contains(scheme)) {
             s.problem(s.origin("REDIS_URL") + " must start with redis://, rediss://, redis-sentinel://, redis-cluster:// or "
-                    + "redis-socket://, got '" + redact(url) + "'");
+                    + "redis-socket://, got '" + Redis.redact(url) + "'");
             return url;
         }
         if (!scheme.equals("redis") && !scheme.equals("rediss") || url.contains(",")) {
@@ -41,7 +42,7 @@ final class RedisUrls {
             return url;
         }
         if (uri.getHost() == null) {
-            s.problem(s.origin("REDIS_URL") + " has no host or a malformed port: '" + redact(url) + "'");
+            s.problem(s.origin("REDIS_URL") + " has no host or a malformed port: '" + Redis.redact(url) + "'");
             return url;
         }
         return withPassword(url, password);
@@ -72,10 +73,5 @@ final class RedisUrls {
         } catch (IllegalArgumentException e) {
             return m.group(1);
         }
-    }
-
-    /** The URL without its credentials, for messages. */
-    static String redact(String url) {
-        return url.replaceAll("//[^/@]*@", "//***@");
     }
 }

@@ -72,11 +72,17 @@ public final class RedisOutputSink implements OutputSink, AutoCloseable {
         return stream.droppedLines();
     }
 
-    /** Flushes what is queued (bounded by the outage timeout) and releases the job's state. No end marker. */
+    /**
+     * Flushes what is queued (bounded by the outage timeout) and releases the job's state. No end
+     * marker. An interrupt stops the wait (the lines still queued are given up) and stays set on the
+     * thread, so that try-with-resources needs no handler for it.
+     */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         try {
             stream.awaitWritten(closeTimeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             writer.release(stream);
         }

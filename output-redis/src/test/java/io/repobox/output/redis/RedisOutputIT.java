@@ -100,6 +100,28 @@ class RedisOutputIT {
     }
 
     @Test
+    void closingOnAnInterruptedThreadReleasesTheSinkAndKeepsTheInterrupt() throws Exception {
+        RedisOutput output = output();
+        String job = job();
+        RedisOutputSink sink = output.openSink(job);
+        sink.accept(line("before the interrupt"));
+        sink.flush();
+
+        Thread.currentThread().interrupt();
+        try {
+            sink.close();
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        try (RedisOutputSink again = output.openSink(job)) { // the job's state was released: it opens anew
+            again.accept(line("after"));
+            again.end("success");
+        }
+        assertThat(readAll(output, job)).extracting(OutputEntry::line).startsWith("before the interrupt", "after");
+    }
+
+    @Test
     void storesAHundredThousandLinesCompleteAndInOrderWithTheEndMarkerLast() throws Exception {
         RedisOutput output = output();
         String job = job();

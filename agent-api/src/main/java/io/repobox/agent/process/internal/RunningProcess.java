@@ -46,6 +46,12 @@ public final class RunningProcess implements ProcessExecution {
 
     private static final Logger log = LoggerFactory.getLogger(RunningProcess.class);
 
+    /**
+     * Three threads per running process (two readers and the supervisor), daemon, gone after 60 s
+     * idle. Deliberately never shut down: it holds no resource when nothing runs, and shutting it
+     * down from one user of the library would strand the executions of another in the same JVM.
+     * Bounded by the processes the caller runs at once (the runner bounds those by MAX_CONCURRENT_JOBS).
+     */
     private static final ExecutorService THREADS = Executors.newCachedThreadPool(new ThreadFactory() {
         private final AtomicInteger count = new AtomicInteger();
 

@@ -30,7 +30,7 @@ public final class ProcessExposure {
         List<String> warnings = new ArrayList<>();
         if (attachEnabled()) {
             warnings.add("the JVM accepts attach requests (jcmd, jmap): a process of the runner's user could dump its memory, "
-                    + "secrets included; start it with java -XX:+DisableAttachMechanism (as scripts/repobox does)");
+                    + "secrets included; start it with java -XX:+DisableAttachMechanism (as scripts/runner-app does)");
         }
         String scope = ptraceScope(Path.of("/proc/sys/kernel/yama/ptrace_scope"));
         if (scope.equals("0") || scope.isEmpty()) {

@@ -32,10 +32,27 @@ class ProcessExposureIT {
     }
 
     @Test
-    void theLauncherScriptDisablesIt() throws Exception {
-        Path launcher = Path.of("..", "scripts", "repobox");
-        assertThat(Files.readString(launcher)).contains("-XX:+DisableAttachMechanism", "ulimit -c 0");
-        assertThat(Files.isExecutable(launcher)).isTrue();
+    void theLauncherStartsTheRunnerWithAttachOffAndPlainJavaDoesNot() throws Exception {
+        Path jar = Path.of("target", "runner-app.jar").toAbsolutePath();
+        String viaLauncher = doctor(List.of("sh", Path.of("..", "scripts", "runner-app").toAbsolutePath().toString(), "doctor"), jar);
+        String viaJava = doctor(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(), "doctor"), jar);
+
+        assertThat(viaJava).contains("the JVM accepts attach requests");
+        assertThat(viaLauncher).contains("ok    git version").doesNotContain("the JVM accepts attach requests");
+    }
+
+    /** What doctor prints (Redis is not there; only its report of the JVM matters here). */
+    private String doctor(List<String> command, Path jar) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("RUNNER_APP_JAR", jar.toString());
+        pb.environment().put("XDG_CACHE_HOME", dir.resolve("cache").toString()); // the launcher's archive, not the user's
+        pb.environment().put("REDIS_URL", "redis://127.0.0.1:1");
+        pb.environment().put("TEMP_DIR", dir.resolve("work").toString());
+        pb.environment().put("SANDBOX", "auto");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        return out;
     }
 
     @Test

@@ -46,12 +46,8 @@ public final class RunningProcess implements ProcessExecution {
 
     private static final Logger log = LoggerFactory.getLogger(RunningProcess.class);
 
-    /**
-     * Three threads per running process (two readers and the supervisor), daemon, gone after 60 s
-     * idle. Deliberately never shut down: it holds no resource when nothing runs, and shutting it
-     * down from one user of the library would strand the executions of another in the same JVM.
-     * Bounded by the processes the caller runs at once (the runner bounds those by MAX_CONCURRENT_JOBS).
-     */
+    /** Three daemon threads per running process, gone after 60 s idle; never shut down on purpose: it holds
+     *  nothing when idle, and a shutdown by one user of the library would strand another's executions. */
     private static final ExecutorService THREADS = Executors.newCachedThreadPool(new ThreadFactory() {
         private final AtomicInteger count = new AtomicInteger();
 

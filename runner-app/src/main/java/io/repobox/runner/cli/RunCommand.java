@@ -5,6 +5,7 @@ import io.repobox.runner.config.RunnerConfig;
 import io.repobox.runner.config.Settings;
 import io.repobox.runner.environment.Environments;
 import io.repobox.runner.git.RepositoryUrls;
+import io.repobox.runner.pipeline.Workspaces;
 import io.repobox.runner.sandbox.SandboxSettings;
 import io.repobox.runner.service.Runner;
 import java.io.IOException;
@@ -146,12 +147,7 @@ final class RunCommand implements Callable<Integer> {
         }
         ProcessHandle.current().descendants().filter(p -> !keep.contains(p.pid())).forEach(ProcessHandle::destroyForcibly);
         if (jobId != null && config.cleanupAfterJob()) {
-            Path workspace = config.tempDir().resolve(jobId);
-            try (var paths = Files.walk(workspace)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException | RuntimeException e) {
-                // best effort: the process is going away at the person's request
-            }
+            Workspaces.delete(config.tempDir().resolve(jobId)); // best effort: the process goes away at the person's request
         }
         Runtime.getRuntime().halt(ExitCodes.CANCELLED);
     }

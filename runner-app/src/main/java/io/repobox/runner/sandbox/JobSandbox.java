@@ -6,6 +6,7 @@ import io.repobox.agent.process.ProcessLauncher;
 import io.repobox.agent.process.ProcessResult;
 import io.repobox.agent.process.ProcessRunner;
 import io.repobox.agent.process.ProcessSpec;
+import io.repobox.runner.pipeline.Workspaces;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -264,7 +265,7 @@ public final class JobSandbox implements ProcessLauncher, AutoCloseable {
         if (proxy != null) {
             proxy.close();
             if (!socket.startsWith(workspace)) {
-                deleteTree(socket.getParent());
+                Workspaces.delete(socket.getParent());
             }
         }
         if (cgroup != null) {
@@ -276,13 +277,5 @@ public final class JobSandbox implements ProcessLauncher, AutoCloseable {
         ProcessResult r = new ProcessResult(ProcessResult.Outcome.FAILED_TO_START, OptionalInt.empty(), java.time.Duration.ZERO,
                 spec.timeout(), 0, List.of(), failure, spec.masker().mask(message));
         return new SandboxedExecution(null, CompletableFuture.completedFuture(r));
-    }
-
-    static void deleteTree(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            log.debug("Could not remove {}: {}", dir, e.toString());
-        }
     }
 }

@@ -4,6 +4,7 @@ import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.ProcessResult;
 import io.repobox.agent.process.ProcessRunner;
 import io.repobox.agent.process.ProcessSpec;
+import io.repobox.runner.pipeline.Workspaces;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -213,7 +214,7 @@ public final class Sandbox {
             return new Sandbox(settings, bwrap, prlimit, socat, "interrupted while trying a sandbox", cgroups, tempDir);
         } finally {
             if (dir != null) {
-                JobSandbox.deleteTree(dir);
+                Workspaces.delete(dir);
             }
         }
     }

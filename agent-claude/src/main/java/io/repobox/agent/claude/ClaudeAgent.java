@@ -173,17 +173,11 @@ final class ClaudeAgent implements Agent {
                 StreamJsonRenderer.ApiRetry retry = renderer.lastRetry();
                 return AgentResult.timedOut(p.describe("Agent") + (retry == null ? "" : "; " + retry.describe()), d).withDetails(details);
             }
-            case IDLE -> {
-                return AgentResult.idle(p.describe("Agent"), d).withDetails(details);
+            case IDLE, CANCELLED -> {
+                return AgentResult.fromProcess(p, "").withDetails(details);
             }
-            case CANCELLED -> {
-                return AgentResult.cancelled(p.describe("Agent"), d).withDetails(details);
-            }
-            case FAILED_TO_START -> {
+            case FAILED_TO_START, ERROR -> {
                 return AgentResult.fromProcess(p, "(" + INSTALL_HINT + ")");
-            }
-            case ERROR -> {
-                return AgentResult.internalError(p.describe("Agent"), d);
             }
             default -> {
                 // EXITED

@@ -186,17 +186,11 @@ final class CodexAgent implements Agent {
                         + (retry.status() == 0 ? retry.error() : retry.status() + " (" + EventRenderer.statusWords(retry.status(), retry.error()) + ")")
                         + "; the CLI was at retry " + retry.attempt() + " of " + retry.maxRetries()), d).withDetails(details);
             }
-            case IDLE -> {
-                return AgentResult.idle(p.describe("Agent"), d).withDetails(details);
+            case IDLE, CANCELLED -> {
+                return AgentResult.fromProcess(p, "").withDetails(details);
             }
-            case CANCELLED -> {
-                return AgentResult.cancelled(p.describe("Agent"), d).withDetails(details);
-            }
-            case FAILED_TO_START -> {
+            case FAILED_TO_START, ERROR -> {
                 return AgentResult.fromProcess(p, "(" + INSTALL_HINT + ")");
-            }
-            case ERROR -> {
-                return AgentResult.internalError(p.describe("Agent"), d);
             }
             default -> {
                 // EXITED

@@ -186,17 +186,11 @@ final class GeminiAgent implements Agent {
                         + EventRenderer.statusWords(retry.status(), retry.error()) + "); the CLI was at attempt " + retry.attempt()), d)
                         .withDetails(details);
             }
-            case IDLE -> {
-                return AgentResult.idle(p.describe("Agent"), d).withDetails(details);
+            case IDLE, CANCELLED -> {
+                return AgentResult.fromProcess(p, "").withDetails(details);
             }
-            case CANCELLED -> {
-                return AgentResult.cancelled(p.describe("Agent"), d).withDetails(details);
-            }
-            case FAILED_TO_START -> {
+            case FAILED_TO_START, ERROR -> {
                 return AgentResult.fromProcess(p, "(" + INSTALL_HINT + ")");
-            }
-            case ERROR -> {
-                return AgentResult.internalError(p.describe("Agent"), d);
             }
             default -> {
                 // EXITED

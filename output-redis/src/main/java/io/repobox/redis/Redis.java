@@ -158,6 +158,26 @@ public final class Redis implements AutoCloseable {
         return String.valueOf(t.getMessage());
     }
 
+    /**
+     * Whether a failed command's error is one retrying cannot fix (the key holds another type,
+     * scripting is disabled, …), as opposed to a connection problem, a timeout, or a server that is
+     * loading, busy, failing over or redirecting.
+     *
+     * @param cause   the command's exception (null if only the message is known)
+     * @param message the server's error message
+     */
+    public static boolean isPermanent(Throwable cause, String message) {
+        if (cause != null && !(cause instanceof io.lettuce.core.RedisCommandExecutionException)) {
+            return false;
+        }
+        for (String retryable : List.of("LOADING", "BUSY", "OOM", "TRYAGAIN", "CLUSTERDOWN", "MASTERDOWN", "READONLY", "MOVED", "ASK", "GAP")) {
+            if (message.startsWith(retryable)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** {@code url} with any password replaced by {@code ***}. */
     public static String redact(String url) {
         try {

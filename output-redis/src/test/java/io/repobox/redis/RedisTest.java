@@ -24,4 +24,14 @@ class RedisTest {
         assertThat(Redis.rootMessage(wrapped)).isEqualTo("Connection refused: /127.0.0.1:1");
         assertThat(Redis.rootMessage(new IllegalStateException("alone"))).isEqualTo("alone");
     }
+
+    @Test
+    void onlyErrorsRetryingCannotFixArePermanent() {
+        assertThat(Redis.isPermanent(new io.lettuce.core.RedisCommandExecutionException("WRONGTYPE"), "WRONGTYPE Operation against a key"))
+                .isTrue();
+        assertThat(Redis.isPermanent(null, "NOSCRIPT No matching script")).isTrue();
+        assertThat(Redis.isPermanent(null, "LOADING Redis is loading the dataset in memory")).isFalse();
+        assertThat(Redis.isPermanent(null, "READONLY You can't write against a read only replica")).isFalse();
+        assertThat(Redis.isPermanent(new io.lettuce.core.RedisConnectionException("refused"), "refused")).isFalse();
+    }
 }

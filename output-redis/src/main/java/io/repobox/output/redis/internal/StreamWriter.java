@@ -2,7 +2,6 @@ package io.repobox.output.redis.internal;
 
 import io.repobox.redis.Redis;
 import io.repobox.redis.RedisScript;
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import io.repobox.output.redis.RedisOutputException;
 import java.time.Duration;
@@ -307,7 +306,7 @@ public final class StreamWriter implements Runnable {
                 if (error == null) {
                     continue;
                 }
-                if (isPermanent(cause, error)) {
+                if (Redis.isPermanent(cause, error)) {
                     job.fail(new RedisOutputException("Redis refused to write to " + job.key() + ": " + error, cause));
                     continue;
                 }
@@ -337,16 +336,6 @@ public final class StreamWriter implements Runnable {
             current = send(retry, current.deadline());
             retries += current.chunks().size();
         }
-    }
-
-    /** Errors that retrying cannot fix: the key holds another type, scripting is disabled, ... */
-    private static boolean isPermanent(Throwable cause, String m) {
-        if (cause != null && !(cause instanceof RedisCommandExecutionException)) {
-            return false; // connection problems and timeouts: retry
-        }
-        return !(m.startsWith("LOADING") || m.startsWith("BUSY") || m.startsWith("OOM") || m.startsWith("TRYAGAIN")
-                || m.startsWith("CLUSTERDOWN") || m.startsWith("MASTERDOWN") || m.startsWith("READONLY") || m.startsWith("MOVED")
-                || m.startsWith("ASK") || m.startsWith("GAP"));
     }
 
     private static void sleep(long ms) {

@@ -1,5 +1,6 @@
 package io.repobox.agent;
 
+import io.repobox.agent.process.EnvironmentPolicy;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
@@ -20,23 +21,36 @@ import java.util.Set;
  *
  * <p>Keys are lowercase and dash-separated ({@code cli-path}, {@code max-turns}). Blank values
  * count as absent, because the contract allows optional fields to be present as empty strings.
+ *
+ * <p>Besides the strings, a configuration carries the {@link #environmentPolicy() environment policy}:
+ * which of the host's environment variables the agent's processes do not inherit. The caller knows
+ * its own secrets and settings and says so here; providers build every child environment from it.
  * Instances are immutable and thread-safe.
  */
 public final class AgentConfig {
 
-    private static final AgentConfig EMPTY = new AgentConfig(Map.of());
+    private static final AgentConfig EMPTY = new AgentConfig(Map.of(), EnvironmentPolicy.secretsWithheld());
 
     private final Map<String, String> values;
+    private final EnvironmentPolicy environmentPolicy;
 
-    private AgentConfig(Map<String, String> values) {
+    private AgentConfig(Map<String, String> values, EnvironmentPolicy environmentPolicy) {
         this.values = values;
+        this.environmentPolicy = environmentPolicy;
     }
 
-    /** A configuration holding a copy of {@code values}; null keys or values are rejected. */
+    /**
+     * A configuration holding a copy of {@code values}, with the policy {@link EnvironmentPolicy#secretsWithheld()};
+     * null keys or values are rejected.
+     */
     public static AgentConfig of(Map<String, String> values) {
+        return new AgentConfig(copy(values), EnvironmentPolicy.secretsWithheld());
+    }
+
+    private static Map<String, String> copy(Map<String, String> values) {
         Map<String, String> copy = new LinkedHashMap<>();
         values.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "key"), Objects.requireNonNull(v, () -> "value of " + k)));
-        return new AgentConfig(Collections.unmodifiableMap(copy));
+        return Collections.unmodifiableMap(copy);
     }
 
     /** An empty configuration: every getter returns its default. */
@@ -44,11 +58,24 @@ public final class AgentConfig {
         return EMPTY;
     }
 
-    /** A configuration where the entries of {@code overrides} replace those of this one. */
+    /** A configuration where the entries of {@code overrides} replace those of this one; the policy is kept. */
     public AgentConfig with(Map<String, String> overrides) {
         Map<String, String> merged = new LinkedHashMap<>(values);
         merged.putAll(overrides);
-        return of(merged);
+        return new AgentConfig(copy(merged), environmentPolicy);
+    }
+
+    /** This configuration with {@code policy} deciding which host variables the agent's processes do not inherit. */
+    public AgentConfig withEnvironmentPolicy(EnvironmentPolicy policy) {
+        return new AgentConfig(values, Objects.requireNonNull(policy, "policy"));
+    }
+
+    /**
+     * Which of the host's environment variables the agent's processes do not inherit; never null.
+     * Providers start every child (the CLI, its version probe) from {@code environmentPolicy().inherited()}.
+     */
+    public EnvironmentPolicy environmentPolicy() {
+        return environmentPolicy;
     }
 
     /** The value of {@code key}, if present and not blank. */

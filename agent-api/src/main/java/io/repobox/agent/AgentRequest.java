@@ -38,7 +38,7 @@ public record AgentRequest(String jobId, Path workingDirectory, String prompt, S
                            Duration timeout, Duration idleTimeout, Map<String, String> environment, Map<String, String> options,
                            Set<String> secrets, ProcessLauncher launcher) {
 
-    /** The timeout used when none is given: the contract's AI_TIMEOUT default. */
+    /** The timeout used when none is given: 30 minutes. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1800);
 
     public AgentRequest {

@@ -25,28 +25,17 @@ public record AgentResult(Outcome outcome, OptionalInt exitCode, String message,
     /** The kinds of ending. */
     public enum Outcome {
         /** The agent finished its work. */
-        SUCCEEDED(null),
+        SUCCEEDED,
         /** The agent exited with a non-zero code, or reported an error itself. */
-        FAILED("exit"),
+        FAILED,
         /** The agent overran its timeout and its process tree was stopped. */
-        TIMED_OUT("timeout"),
+        TIMED_OUT,
         /** The agent printed nothing for its idle timeout (hung) and its process tree was stopped. */
-        IDLE("idle"),
+        IDLE,
         /** The execution was cancelled and its process tree was stopped. */
-        CANCELLED("cancelled"),
-        /** The agent could not start, or the runner's side failed (I/O, output delivery). */
-        INTERNAL_ERROR("internal");
-
-        private final String failureKind;
-
-        Outcome(String failureKind) {
-            this.failureKind = failureKind;
-        }
-
-        /** The contract's {@code failure_kind} value; null for {@link #SUCCEEDED}. */
-        public String failureKind() {
-            return failureKind;
-        }
+        CANCELLED,
+        /** The agent could not start, or the caller's side failed (I/O, output delivery). */
+        INTERNAL_ERROR
     }
 
     public AgentResult {
@@ -88,7 +77,7 @@ public record AgentResult(Outcome outcome, OptionalInt exitCode, String message,
      * success, another code a failure quoting the last stderr lines, a timeout, idle stop or cancel the same
      * outcome, and a failure to start or an I/O failure an internal error. {@code startHint} is
      * appended when the program itself was not found or not executable (for example
-     * "(set AI_CLI_PATH)"); it may be empty.
+     * "(set cli-path)"); it may be empty.
      */
     public static AgentResult fromProcess(ProcessResult process, String startHint) {
         String message = process.describe("Agent");

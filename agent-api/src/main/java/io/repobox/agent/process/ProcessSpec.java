@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param command          the program and its arguments; never passed through a shell
  * @param workingDirectory where the program runs
  * @param environment      the child's complete environment (nothing else is inherited); by
- *                         default {@link ProcessEnvironment#inherited()}
+ *                         default {@code EnvironmentPolicy.secretsWithheld().inherited()}
  * @param stdin            what the child reads on standard input, written while the outputs are
  *                         already being read, then closed; empty means the child sees end of input at once
  * @param timeout          how long the process may run before its tree is stopped; null for no limit
@@ -120,7 +120,7 @@ public record ProcessSpec(List<String> command, Path workingDirectory, Map<Strin
             return this;
         }
 
-        /** The child's complete environment; replaces the default {@link ProcessEnvironment#inherited()}. */
+        /** The child's complete environment; replaces the default {@code EnvironmentPolicy.secretsWithheld().inherited()}. */
         public Builder environment(Map<String, String> environment) {
             this.environment = environment;
             return this;
@@ -174,7 +174,7 @@ public record ProcessSpec(List<String> command, Path workingDirectory, Map<Strin
 
         public ProcessSpec build() {
             return new ProcessSpec(command, workingDirectory,
-                    environment != null ? environment : ProcessEnvironment.inherited(), stdin, timeout, idleTimeout, gracePeriod,
+                    environment != null ? environment : EnvironmentPolicy.secretsWithheld().inherited(), stdin, timeout, idleTimeout, gracePeriod,
                     drainTimeout, maxLineBytes, masker, name != null ? name : Path.of(command.get(0)).getFileName().toString());
         }
     }

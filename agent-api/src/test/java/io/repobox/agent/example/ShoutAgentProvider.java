@@ -6,9 +6,7 @@ import io.repobox.agent.AgentExecution;
 import io.repobox.agent.AgentResult;
 import io.repobox.agent.OutputLine;
 import io.repobox.agent.process.LineHandler;
-import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.ProcessExecution;
-import io.repobox.agent.process.ProcessRunner;
 import io.repobox.agent.process.ProcessSpec;
 import io.repobox.agent.spi.AgentProvider;
 import java.util.List;
@@ -30,16 +28,17 @@ public final class ShoutAgentProvider implements AgentProvider {
     public Agent create(AgentConfig config) {
         String program = config.getString("cli-path", "tr");
         return (request, sink) -> {
-            Map<String, String> env = ProcessEnvironment.inherited(); // the runner's secrets are already removed
+            Map<String, String> env = config.environmentPolicy().inherited(); // without what the caller withholds
             env.putAll(request.environment());
             ProcessSpec spec = ProcessSpec.builder(List.of(program, "a-z", "A-Z"))
                     .workingDirectory(request.workingDirectory())
                     .environment(env)
                     .stdin(request.prompt())            // never an argument: any prompt, any length
                     .timeout(request.timeout())
+                    .idleTimeout(request.idleTimeout()) // a CLI silent this long is hung: stopped
                     .masker(request.masker())           // secrets never leave the provider
                     .build();
-            ProcessExecution process = ProcessRunner.start(spec, LineHandler.to(sink, OutputLine.Source.AGENT));
+            ProcessExecution process = request.launcher().start(spec, LineHandler.to(sink, OutputLine.Source.AGENT));
             return AgentExecution.of(
                     process.completion().toCompletableFuture().thenApply(p -> AgentResult.fromProcess(p, "(set cli-path)")),
                     process::cancel);

@@ -28,7 +28,7 @@ class ProcessIdleIT {
     private final String testMarker = "PROCESS_IDLE_IT=" + UUID.randomUUID();
 
     private ProcessSpec.Builder spec(String script) {
-        Map<String, String> env = ProcessEnvironment.inherited();
+        Map<String, String> env = EnvironmentPolicy.secretsWithheld().inherited();
         String[] kv = testMarker.split("=", 2);
         env.put(kv[0], kv[1]);
         return ProcessSpec.builder("sh", "-c", script).workingDirectory(dir).environment(env).gracePeriod(Duration.ofSeconds(1))

@@ -37,7 +37,7 @@ class ProcessRunnerIT {
     private final String testMarker = "PROCESS_RUNNER_IT=" + UUID.randomUUID();
 
     private ProcessSpec.Builder spec(String... command) {
-        Map<String, String> env = ProcessEnvironment.inherited();
+        Map<String, String> env = EnvironmentPolicy.secretsWithheld().inherited();
         String[] kv = testMarker.split("=", 2);
         env.put(kv[0], kv[1]);
         return ProcessSpec.builder(command).workingDirectory(dir).environment(env).gracePeriod(Duration.ofSeconds(1));

@@ -11,7 +11,6 @@ import io.repobox.agent.OutputLine;
 import io.repobox.agent.OutputSink;
 import io.repobox.agent.SecretMasker;
 import io.repobox.agent.process.LineHandler;
-import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.ProcessExecution;
 import io.repobox.agent.process.ProcessResult;
 import io.repobox.agent.process.ProcessSpec;
@@ -59,7 +58,7 @@ final class ClaudeAgent implements Agent {
         } catch (AgentConfigException e) {
             return ended(AgentResult.internalError("Agent could not start: " + e.getMessage(), Duration.ZERO));
         }
-        Map<String, String> env = environment(settings, request, ProcessEnvironment.inherited());
+        Map<String, String> env = environment(settings, request, config.environmentPolicy().inherited());
         String versionProblem = checkVersion(settings, request.workingDirectory(), env);
         if (versionProblem != null) {
             return ended(AgentResult.internalError("Agent could not start: " + versionProblem, Duration.ZERO));

@@ -3,7 +3,6 @@ package io.repobox.agent.claude;
 import io.repobox.agent.Agent;
 import io.repobox.agent.AgentConfig;
 import io.repobox.agent.Readiness;
-import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.internal.Executables;
 import io.repobox.agent.spi.AgentProvider;
 import java.nio.file.Path;
@@ -35,8 +34,8 @@ public final class ClaudeAgentProvider implements AgentProvider {
     @Override
     public Readiness readiness(AgentConfig config) {
         ClaudeSettings settings = ClaudeSettings.of(config, Map.of());
-        Executables.Resolution found = Executables.resolve(settings.cliPath(), Path.of("").toAbsolutePath(),
-                ProcessEnvironment.inherited());
+        Map<String, String> env = config.environmentPolicy().inherited();
+        Executables.Resolution found = Executables.resolve(settings.cliPath(), Path.of("").toAbsolutePath(), env);
         List<String> problems = new ArrayList<>();
         String credentials = settings.apiKey() != null ? "API key set" : settings.authToken() != null ? "auth token set"
                 : "no ANTHROPIC_API_KEY (the CLI must be logged in)";
@@ -44,7 +43,7 @@ public final class ClaudeAgentProvider implements AgentProvider {
             problems.add(found.message() + "; " + ClaudeAgent.INSTALL_HINT);
             return Readiness.notReady("Claude Code CLI not found; " + credentials, problems);
         }
-        ClaudeVersion version = ClaudeVersion.probe(found.path().toString());
+        ClaudeVersion version = ClaudeVersion.probe(found.path().toString(), env);
         if (version.version() == null) {
             problems.add(version.error());
         } else if (!ClaudeVersion.atLeast(version.version(), settings.minVersion())) {

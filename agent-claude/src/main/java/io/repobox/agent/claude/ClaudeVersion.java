@@ -1,6 +1,5 @@
 package io.repobox.agent.claude;
 
-import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.ProcessResult;
 import io.repobox.agent.process.ProcessRunner;
 import io.repobox.agent.process.ProcessSpec;
@@ -43,10 +42,6 @@ record ClaudeVersion(String version, String error) {
             }
         }
         return new ClaudeVersion(null, "'" + cliPath + " --version' printed no version: " + String.join(" ", out));
-    }
-
-    static ClaudeVersion probe(String cliPath) {
-        return probe(cliPath, ProcessEnvironment.inherited());
     }
 
     /** Whether {@code version} is at least {@code minimum} (both x.y.z). */

@@ -14,7 +14,6 @@ import io.repobox.agent.event.AgentEvent;
 import io.repobox.agent.event.EventRenderer;
 import io.repobox.agent.event.SessionFacts;
 import io.repobox.agent.process.LineHandler;
-import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.ProcessExecution;
 import io.repobox.agent.process.ProcessResult;
 import io.repobox.agent.process.ProcessSpec;
@@ -79,7 +78,7 @@ final class CodexAgent implements Agent {
         Map<String, String> env;
         try {
             state = StateDirectory.prepare(request, "codex");
-            env = environment(settings, request, state, ProcessEnvironment.inherited());
+            env = environment(settings, request, state, config.environmentPolicy().inherited());
         } catch (IOException e) {
             return ended(AgentResult.internalError("Agent could not start: the Codex CLI's state directory could not be made: " + e.getMessage(),
                     Duration.ZERO));

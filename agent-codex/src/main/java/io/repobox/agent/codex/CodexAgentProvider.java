@@ -3,7 +3,6 @@ package io.repobox.agent.codex;
 import io.repobox.agent.Agent;
 import io.repobox.agent.AgentConfig;
 import io.repobox.agent.Readiness;
-import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.internal.CliVersion;
 import io.repobox.agent.process.internal.Executables;
 import io.repobox.agent.spi.AgentProvider;
@@ -41,7 +40,7 @@ public final class CodexAgentProvider implements AgentProvider {
         } catch (RuntimeException e) {
             return Readiness.notReady("codex settings are invalid", List.of(e.getMessage()));
         }
-        Executables.Resolution found = Executables.resolve(settings.cliPath(), Path.of("").toAbsolutePath(), ProcessEnvironment.inherited());
+        Executables.Resolution found = Executables.resolve(settings.cliPath(), Path.of("").toAbsolutePath(), config.environmentPolicy().inherited());
         List<String> problems = new ArrayList<>();
         String credentials = settings.apiKey() != null ? "API key set" : "no OPENAI_API_KEY or CODEX_API_KEY";
         if (settings.apiKey() == null) {
@@ -51,7 +50,7 @@ public final class CodexAgentProvider implements AgentProvider {
             problems.add(found.message() + "; " + CodexAgent.INSTALL_HINT);
             return Readiness.notReady("Codex CLI not found; " + credentials, problems);
         }
-        CliVersion version = CliVersion.probe(found.path().toString(), ProcessEnvironment.inherited());
+        CliVersion version = CliVersion.probe(found.path().toString(), config.environmentPolicy().inherited());
         if (version.version() == null) {
             problems.add(version.error());
         } else if (!CliVersion.atLeast(version.version(), settings.minVersion())) {

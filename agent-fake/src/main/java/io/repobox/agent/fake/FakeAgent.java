@@ -9,7 +9,6 @@ import io.repobox.agent.AgentResult;
 import io.repobox.agent.OutputLine;
 import io.repobox.agent.OutputSink;
 import io.repobox.agent.process.LineHandler;
-import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.ProcessExecution;
 import io.repobox.agent.process.ProcessSpec;
 import java.io.IOException;
@@ -48,7 +47,7 @@ final class FakeAgent implements Agent {
             return AgentExecution.of(CompletableFuture.completedFuture(
                     AgentResult.internalError("Agent could not start: " + e.getMessage(), Duration.ZERO)), () -> { });
         }
-        Map<String, String> env = ProcessEnvironment.inherited();
+        Map<String, String> env = config.environmentPolicy().inherited();
         env.putAll(request.environment());
         env.put("FAKE_JOB_ID", request.jobId());
         env.put("FAKE_ENVIRONMENT", request.environmentName());

@@ -14,7 +14,6 @@ import io.repobox.agent.event.AgentEvent;
 import io.repobox.agent.event.EventRenderer;
 import io.repobox.agent.event.SessionFacts;
 import io.repobox.agent.process.LineHandler;
-import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.ProcessExecution;
 import io.repobox.agent.process.ProcessResult;
 import io.repobox.agent.process.ProcessSpec;
@@ -84,7 +83,7 @@ final class GeminiAgent implements Agent {
         Map<String, String> env;
         try {
             state = StateDirectory.prepare(request, "gemini");
-            env = environment(settings, request, state, ProcessEnvironment.inherited());
+            env = environment(settings, request, state, config.environmentPolicy().inherited());
         } catch (IOException e) {
             return ended(AgentResult.internalError("Agent could not start: the Gemini CLI's settings could not be written: " + e.getMessage(),
                     Duration.ZERO));

@@ -1,6 +1,6 @@
 package io.repobox.output.redis;
 
-import io.repobox.agent.process.ProcessEnvironment;
+import io.repobox.agent.process.EnvironmentPolicy;
 import io.repobox.agent.process.ProcessExecution;
 import io.repobox.agent.process.ProcessResult;
 import io.repobox.agent.process.ProcessRunner;
@@ -91,7 +91,7 @@ public final class EmbeddedRedis implements AutoCloseable {
         CountDownLatch ready = new CountDownLatch(1);
         Deque<String> lastLines = new ConcurrentLinkedDeque<>();
         process = ProcessRunner.start(ProcessSpec.builder(command).name("redis-server :" + port).workingDirectory(dataDir)
-                .environment(ProcessEnvironment.inherited()).gracePeriod(Duration.ofSeconds(10)).build(), (stream, text, ts) -> {
+                .environment(EnvironmentPolicy.secretsWithheld().inherited()).gracePeriod(Duration.ofSeconds(10)).build(), (stream, text, ts) -> {
                     lastLines.addLast(text);
                     if (lastLines.size() > 20) {
                         lastLines.pollFirst();

@@ -2,13 +2,13 @@ package io.repobox.runner.cli;
 
 import io.repobox.agent.AgentProviders;
 import io.repobox.agent.Readiness;
-import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.ProcessResult;
 import io.repobox.agent.process.ProcessRunner;
 import io.repobox.agent.process.ProcessSpec;
 import io.repobox.output.redis.RedisOutput;
 import io.repobox.output.redis.RedisOutputOptions;
 import io.repobox.redis.Redis;
+import io.repobox.runner.config.ChildEnvironment;
 import io.repobox.runner.config.ConfigurationException;
 import io.repobox.runner.config.RunnerConfig;
 import io.repobox.runner.environment.Environments;
@@ -60,7 +60,7 @@ final class DoctorCommand implements Callable<Integer> {
             problems.add("Redis: " + e.getMessage() + " (set REDIS_URL)");
         }
         List<String> version = new ArrayList<>();
-        ProcessResult git = ProcessRunner.run(ProcessSpec.builder("git", "--version").environment(ProcessEnvironment.inherited())
+        ProcessResult git = ProcessRunner.run(ProcessSpec.builder("git", "--version").environment(ChildEnvironment.inherited())
                 .timeout(Duration.ofSeconds(10)).build(), (s, t, ts) -> version.add(t));
         if (git.isSuccess()) {
             out.println("ok    " + String.join(" ", version));

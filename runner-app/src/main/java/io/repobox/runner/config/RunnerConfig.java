@@ -238,7 +238,7 @@ public final class RunnerConfig {
                 values.put(key, v);
             }
         });
-        return AgentConfig.of(values);
+        return AgentConfig.of(values).withEnvironmentPolicy(ChildEnvironment.POLICY);
     }
 
     /** Values that must never be printed: masked in every line and message. */

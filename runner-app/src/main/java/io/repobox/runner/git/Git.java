@@ -3,11 +3,11 @@ package io.repobox.runner.git;
 import io.repobox.agent.OutputLine;
 import io.repobox.agent.OutputSink;
 import io.repobox.agent.SecretMasker;
-import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.ProcessExecution;
 import io.repobox.agent.process.ProcessResult;
 import io.repobox.agent.process.ProcessRunner;
 import io.repobox.agent.process.ProcessSpec;
+import io.repobox.runner.config.ChildEnvironment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -80,7 +80,7 @@ public final class Git {
      * @param credentialHost the {@code host[:port]} of the repository URL the credentials are answered for
      *                    (checked against the provider's host beforehand); null for a local repository, which gets no credentials
      * @param inherited   the environment git starts from, already without the runner's secrets (normally
-     *                    {@link ProcessEnvironment#inherited()}); what could steer git is removed from it
+     *                    {@link ChildEnvironment#inherited()}); what could steer git is removed from it
      */
     public Git(GitBinary binary, Path privateDir, GitCredentials credentials, String credentialHost, boolean allowLocal,
                SecretMasker masker, OutputSink sink, Duration gracePeriod, Map<String, String> inherited, Map<String, String> tags) {
@@ -88,7 +88,7 @@ public final class Git {
         this.masker = masker;
         this.sink = sink;
         this.gracePeriod = gracePeriod;
-        Map<String, String> env = ProcessEnvironment.filter(inherited);
+        Map<String, String> env = ChildEnvironment.POLICY.filter(inherited);
         env.keySet().removeIf(name -> {
             String upper = name.toUpperCase(Locale.ROOT);
             return upper.startsWith("GIT_") && !KEPT_GIT_VARIABLES.contains(upper) || upper.startsWith("XDG_")

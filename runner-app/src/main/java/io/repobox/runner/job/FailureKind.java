@@ -1,5 +1,7 @@
 package io.repobox.runner.job;
 
+import io.repobox.agent.AgentResult;
+
 /** Why a job did not succeed: the contract's {@code failure_kind} values. */
 public enum FailureKind {
     /** The job, the agent or the hook overran its timeout. */
@@ -32,6 +34,17 @@ public enum FailureKind {
             }
         }
         return INTERNAL;
+    }
+
+    /** The kind an agent's unsuccessful outcome is recorded as; {@link #INTERNAL} for a success, which is no failure to record. */
+    public static FailureKind of(AgentResult.Outcome outcome) {
+        return switch (outcome) {
+            case FAILED -> EXIT;
+            case TIMED_OUT -> TIMEOUT;
+            case IDLE -> IDLE;
+            case CANCELLED -> CANCELLED;
+            case INTERNAL_ERROR, SUCCEEDED -> INTERNAL;
+        };
     }
 
     @Override

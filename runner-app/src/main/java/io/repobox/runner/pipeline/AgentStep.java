@@ -43,7 +43,7 @@ final class AgentStep implements Step {
         ctx.details().putAll(result.details());
         result.exitCode().ifPresent(code -> ctx.details().put("exit_code", Integer.toString(code)));
         if (!result.isSuccess()) {
-            throw StepFailure.of(FailureKind.fromValue(result.outcome().failureKind()), result.message());
+            throw StepFailure.of(FailureKind.of(result.outcome()), result.message());
         }
         ctx.out().runner(result.message());
     }

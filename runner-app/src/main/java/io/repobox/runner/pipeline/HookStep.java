@@ -1,10 +1,10 @@
 package io.repobox.runner.pipeline;
 
 import io.repobox.agent.OutputLine;
-import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.ProcessExecution;
 import io.repobox.agent.process.ProcessResult;
 import io.repobox.agent.process.ProcessSpec;
+import io.repobox.runner.config.ChildEnvironment;
 import io.repobox.runner.environment.Environments;
 import io.repobox.runner.job.FailureKind;
 import java.util.Map;
@@ -30,7 +30,7 @@ final class HookStep implements Step {
         Environments.Hook hook = ctx.environment().hook().orElseThrow();
         String subject = "pre-run hook for environment '" + ctx.environment().name() + "'";
         ctx.out().runner("Running the " + subject);
-        Map<String, String> variables = ProcessEnvironment.inherited();
+        Map<String, String> variables = ChildEnvironment.inherited();
         variables.put(JobPipeline.JOB_TAG, ctx.job().id());
         ProcessSpec spec = ProcessSpec.builder(hook.command()).name(subject).workingDirectory(ctx.repo())
                 .environment(variables).timeout(ctx.remaining(hook.timeout())).idleTimeout(ctx.settings().idleTimeout())

@@ -1,7 +1,7 @@
 package io.repobox.runner.pipeline;
 
+import io.repobox.runner.config.ChildEnvironment;
 import io.repobox.runner.environment.Environments;
-import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.runner.git.Git;
 import io.repobox.runner.git.GitBinary;
 import io.repobox.runner.git.GitCredentials;
@@ -55,7 +55,7 @@ final class WorkspaceStep implements Step {
         }
         ctx.privateDir(Workspaces.create(ctx.settings().tempDir(), ctx.workspace()));
         Git git = new Git(GitBinary.system(), ctx.privateDir(), credentials, RepositoryUrls.authority(ctx.url()),
-                ctx.settings().allowLocalRepos(), ctx.masker(), ctx.out(), ctx.settings().gracePeriod(), ProcessEnvironment.inherited(),
+                ctx.settings().allowLocalRepos(), ctx.masker(), ctx.out(), ctx.settings().gracePeriod(), ChildEnvironment.inherited(),
                 Map.of(JobPipeline.JOB_TAG, job.id()));
         ctx.repository(new TrustedRepository(git, ctx.privateDir(), ctx.repo()));
     }

@@ -1,9 +1,9 @@
 package io.repobox.runner.sandbox;
 
-import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.ProcessResult;
 import io.repobox.agent.process.ProcessRunner;
 import io.repobox.agent.process.ProcessSpec;
+import io.repobox.runner.config.ChildEnvironment;
 import io.repobox.runner.pipeline.Workspaces;
 import java.io.File;
 import java.io.IOException;
@@ -199,7 +199,7 @@ public final class Sandbox {
                 SandboxPolicy policy = policy(mounts, dir, socket, List.of());
                 List<String> lines = new ArrayList<>();
                 ProcessResult r = ProcessRunner.run(ProcessSpec.builder(BwrapArguments.command(policy, List.of("/bin/true")))
-                        .environment(ProcessEnvironment.inherited()).workingDirectory(dir).timeout(Duration.ofSeconds(20))
+                        .environment(ChildEnvironment.inherited()).workingDirectory(dir).timeout(Duration.ofSeconds(20))
                         .name("sandbox probe").build(), (s, t, ts) -> lines.add(t));
                 if (r.isSuccess()) {
                     return this;

@@ -2,7 +2,6 @@ package io.repobox.runner.bench;
 
 import io.repobox.agent.OutputLine;
 import io.repobox.agent.process.LineHandler;
-import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.ProcessResult;
 import io.repobox.agent.process.ProcessRunner;
 import io.repobox.agent.process.ProcessSpec;
@@ -10,6 +9,7 @@ import io.repobox.output.redis.EmbeddedRedis;
 import io.repobox.output.redis.RedisOutput;
 import io.repobox.output.redis.RedisOutputOptions;
 import io.repobox.output.redis.RedisOutputSink;
+import io.repobox.runner.config.ChildEnvironment;
 import io.repobox.runner.ops.MicrometerMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,7 +89,7 @@ public final class MetricsOverheadBenchmark {
 
     private static ProcessSpec producer() {
         return ProcessSpec.builder("sh", "-c", "yes " + "x".repeat(100) + " | head -n " + LINES)
-                .environment(ProcessEnvironment.inherited()).timeout(Duration.ofMinutes(5)).build();
+                .environment(ChildEnvironment.inherited()).timeout(Duration.ofMinutes(5)).build();
     }
 
     private static double median(List<Double> values) {

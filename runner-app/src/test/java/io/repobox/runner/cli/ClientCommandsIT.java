@@ -2,18 +2,18 @@ package io.repobox.runner.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.repobox.output.redis.testing.TestRedis;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
-import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.ProcessExecution;
 import io.repobox.agent.process.ProcessResult;
 import io.repobox.agent.process.ProcessRunner;
 import io.repobox.agent.process.ProcessSpec;
 import io.repobox.agent.testing.RecordingHandler;
+import io.repobox.output.redis.testing.TestRedis;
+import io.repobox.runner.config.ChildEnvironment;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,7 +70,7 @@ class ClientCommandsIT {
 
         // serve, as an operator runs it (the jar, a process of its own), takes the next job.
         RecordingHandler serveOutput = new RecordingHandler();
-        Map<String, String> serveEnv = ProcessEnvironment.inherited();
+        Map<String, String> serveEnv = ChildEnvironment.inherited();
         serveEnv.putAll(env());
         ProcessExecution serve = ProcessRunner.start(ProcessSpec.builder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", Path.of("target", "runner-app.jar").toAbsolutePath().toString(), "serve", "--runner-id", "client-it")

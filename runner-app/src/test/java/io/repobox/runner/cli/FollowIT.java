@@ -3,13 +3,13 @@ package io.repobox.runner.cli;
 import static io.repobox.agent.testing.RecordingHandler.SAFETY_NET;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.ProcessExecution;
 import io.repobox.agent.process.ProcessResult;
 import io.repobox.agent.process.ProcessRunner;
 import io.repobox.agent.process.ProcessSpec;
 import io.repobox.agent.testing.RecordingHandler;
 import io.repobox.output.redis.testing.TestRedis;
+import io.repobox.runner.config.ChildEnvironment;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +41,7 @@ class FollowIT {
         List<String> command = new java.util.ArrayList<>(List.of("env", "--default-signal=INT",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", Path.of("target", "runner-app.jar").toAbsolutePath().toString()));
         command.addAll(List.of(args));
-        Map<String, String> env = ProcessEnvironment.inherited();
+        Map<String, String> env = ChildEnvironment.inherited();
         env.put("REDIS_URL", redis.url());
         return ProcessRunner.start(ProcessSpec.builder(command).workingDirectory(dir).environment(env).build(), out);
     }

@@ -3,13 +3,13 @@ package io.repobox.runner.cli;
 import static io.repobox.agent.testing.RecordingHandler.SAFETY_NET;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.ProcessExecution;
 import io.repobox.agent.process.ProcessResult;
 import io.repobox.agent.process.ProcessRunner;
 import io.repobox.agent.process.ProcessSpec;
 import io.repobox.agent.testing.RecordingHandler;
 import io.repobox.agent.testing.TestProcesses;
+import io.repobox.runner.config.ChildEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,7 +50,7 @@ class RunSignalsIT {
         List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.io.tmpdir=" + tmp, "-jar", Path.of("target", "runner-app.jar").toAbsolutePath().toString(),
                 "run", "--agent", "fake", "--repo", repo.toString(), prompt));
-        Map<String, String> env = ProcessEnvironment.inherited();
+        Map<String, String> env = ChildEnvironment.inherited();
         env.put("RUNNER_JAR_IT", marker);
         env.put("AI_GRACE_PERIOD", "1s");
         env.put("TEMP_DIR", work.toString());

@@ -3,13 +3,13 @@ package io.repobox.runner.cli;
 import static io.repobox.agent.testing.RecordingHandler.SAFETY_NET;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.ProcessExecution;
 import io.repobox.agent.process.ProcessResult;
 import io.repobox.agent.process.ProcessRunner;
 import io.repobox.agent.process.ProcessSpec;
 import io.repobox.agent.testing.RecordingHandler;
 import io.repobox.agent.testing.TestProcesses;
+import io.repobox.runner.config.ChildEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,7 +46,7 @@ class RunnerJarIT {
         List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", JAR.toString()));
         command.addAll(List.of(args));
-        Map<String, String> env = ProcessEnvironment.inherited();
+        Map<String, String> env = ChildEnvironment.inherited();
         env.put("RUNNER_JAR_IT", marker);
         env.put("AI_GRACE_PERIOD", "1s");
         env.put("TEMP_DIR", repo.resolveSibling(repo.getFileName() + "-work").toString());

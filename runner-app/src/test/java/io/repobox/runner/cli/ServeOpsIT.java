@@ -2,12 +2,12 @@ package io.repobox.runner.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.ProcessExecution;
 import io.repobox.agent.process.ProcessRunner;
 import io.repobox.agent.process.ProcessSpec;
 import io.repobox.agent.testing.RecordingHandler;
 import io.repobox.output.redis.testing.TestRedis;
+import io.repobox.runner.config.ChildEnvironment;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,7 +33,7 @@ class ServeOpsIT {
             port = free.getLocalPort();
         }
         try (TestRedis redis = TestRedis.startPersistent()) {
-            Map<String, String> env = ProcessEnvironment.inherited();
+            Map<String, String> env = ChildEnvironment.inherited();
             env.putAll(Map.of("REDIS_URL", redis.url(), "AI_ENABLED", "false", "TEMP_DIR", dir.resolve("work").toString(),
                     "HTTP_ADDRESS", "127.0.0.1:" + port, "RUNNER_ID", "serve-ops-it"));
             RecordingHandler out = new RecordingHandler();

@@ -4,11 +4,11 @@ import static io.repobox.agent.testing.RecordingHandler.SAFETY_NET;
 import static io.repobox.runner.testing.TestGit.git;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.ProcessResult;
 import io.repobox.agent.process.ProcessRunner;
 import io.repobox.agent.process.ProcessSpec;
 import io.repobox.agent.testing.RecordingHandler;
+import io.repobox.runner.config.ChildEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -50,7 +50,7 @@ class HostileMachineJarIT {
                 echo 'agent finished'
                 """.formatted(markers, bin, capture, repo));
         Files.setPosixFilePermissions(agent, PosixFilePermissions.fromString("rwx------"));
-        Map<String, String> env = ProcessEnvironment.inherited();
+        Map<String, String> env = ChildEnvironment.inherited();
         env.put("PATH", bin + ":" + System.getenv("PATH"));
         env.put("HOME", home.toString());
         env.put("AI_CLI_PATH", agent.toString());

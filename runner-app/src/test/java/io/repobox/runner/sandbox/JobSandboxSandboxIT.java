@@ -2,11 +2,11 @@ package io.repobox.runner.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.ProcessExecution;
 import io.repobox.agent.process.ProcessResult;
 import io.repobox.agent.process.ProcessSpec;
 import io.repobox.agent.testing.RecordingHandler;
+import io.repobox.runner.config.ChildEnvironment;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -88,7 +88,7 @@ class JobSandboxSandboxIT {
     }
 
     private ProcessSpec.Builder spec(String script) {
-        return ProcessSpec.builder("/bin/sh", "-c", script).workingDirectory(repo).environment(ProcessEnvironment.inherited())
+        return ProcessSpec.builder("/bin/sh", "-c", script).workingDirectory(repo).environment(ChildEnvironment.inherited())
                 .timeout(Duration.ofSeconds(60)).gracePeriod(Duration.ofSeconds(1));
     }
 

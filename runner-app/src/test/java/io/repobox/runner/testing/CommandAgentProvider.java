@@ -6,10 +6,10 @@ import io.repobox.agent.AgentExecution;
 import io.repobox.agent.AgentResult;
 import io.repobox.agent.OutputLine;
 import io.repobox.agent.process.LineHandler;
-import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.ProcessExecution;
 import io.repobox.agent.process.ProcessSpec;
 import io.repobox.agent.spi.AgentProvider;
+import io.repobox.runner.config.ChildEnvironment;
 import java.util.List;
 
 /**
@@ -37,7 +37,7 @@ public final class CommandAgentProvider implements AgentProvider {
 
             @Override
             public AgentExecution start(io.repobox.agent.AgentRequest request, io.repobox.agent.OutputSink sink) {
-                var env = ProcessEnvironment.inherited();
+                var env = ChildEnvironment.inherited();
                 env.putAll(request.environment());
                 ProcessExecution process = request.launcher().start(ProcessSpec.builder(List.of(program)).workingDirectory(request.workingDirectory())
                         .environment(env).stdin(request.prompt()).timeout(request.timeout()).idleTimeout(request.idleTimeout()).masker(request.masker())

@@ -1,8 +1,8 @@
 package io.repobox.output.redis.bench;
 
 import io.repobox.agent.OutputLine;
+import io.repobox.agent.process.EnvironmentPolicy;
 import io.repobox.agent.process.LineHandler;
-import io.repobox.agent.process.ProcessEnvironment;
 import io.repobox.agent.process.ProcessResult;
 import io.repobox.agent.process.ProcessRunner;
 import io.repobox.agent.process.ProcessSpec;
@@ -98,7 +98,7 @@ public final class OutputBenchmark {
 
     private static ProcessSpec producer() {
         return ProcessSpec.builder("sh", "-c", "yes '" + PAYLOAD.substring(0, 99) + "' | head -n " + LINES)
-                .workingDirectory(Path.of(".").toAbsolutePath()).environment(ProcessEnvironment.inherited()).build();
+                .workingDirectory(Path.of(".").toAbsolutePath()).environment(EnvironmentPolicy.secretsWithheld().inherited()).build();
     }
 
     private static String inChildJvm(String... args) throws Exception {
@@ -108,7 +108,7 @@ public final class OutputBenchmark {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), OutputBenchmark.class.getName()));
         command.addAll(List.of(args));
         StringBuilder out = new StringBuilder();
-        ProcessResult r = ProcessRunner.run(ProcessSpec.builder(command).environment(ProcessEnvironment.inherited()).build(),
+        ProcessResult r = ProcessRunner.run(ProcessSpec.builder(command).environment(EnvironmentPolicy.secretsWithheld().inherited()).build(),
                 (stream, text, ts) -> {
                     if (stream == OutputLine.Stream.STDOUT) {
                         synchronized (out) {
@@ -129,7 +129,7 @@ public final class OutputBenchmark {
                 "-n", Integer.toString(requests), "-P", Integer.toString(pipeline), "-q",
                 "XADD", "bench:ceiling", "*", "timestamp", "1700000000000", "stream", "stdout", "source", "agent", "line", PAYLOAD);
         StringBuilder out = new StringBuilder();
-        ProcessResult r = ProcessRunner.run(ProcessSpec.builder(command).environment(ProcessEnvironment.inherited()).build(),
+        ProcessResult r = ProcessRunner.run(ProcessSpec.builder(command).environment(EnvironmentPolicy.secretsWithheld().inherited()).build(),
                 (stream, text, ts) -> {
                     synchronized (out) {
                         out.append(text.trim()).append(' ');
@@ -168,7 +168,7 @@ public final class OutputBenchmark {
             });
             List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                     System.getProperty("java.class.path"), PacedPrinter.class.getName(), Integer.toString(count), "200");
-            ProcessResult r = ProcessRunner.run(ProcessSpec.builder(command).environment(ProcessEnvironment.inherited()).build(),
+            ProcessResult r = ProcessRunner.run(ProcessSpec.builder(command).environment(EnvironmentPolicy.secretsWithheld().inherited()).build(),
                     LineHandler.to(sink, OutputLine.Source.AGENT));
             sink.end("success");
             reader.get();

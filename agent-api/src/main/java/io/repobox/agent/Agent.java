@@ -1,4 +1,5 @@
 package io.repobox.agent;
+import io.repobox.agent.output.OutputSink;
 
 import java.net.URI;
 import java.util.Optional;

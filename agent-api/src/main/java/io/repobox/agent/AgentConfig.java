@@ -1,4 +1,5 @@
 package io.repobox.agent;
+import io.repobox.agent.output.Durations;
 
 import io.repobox.agent.process.EnvironmentPolicy;
 import java.time.Duration;

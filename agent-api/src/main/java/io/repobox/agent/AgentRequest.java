@@ -1,4 +1,5 @@
 package io.repobox.agent;
+import io.repobox.agent.output.SecretMasker;
 
 import io.repobox.agent.process.ProcessLauncher;
 import java.nio.file.Path;

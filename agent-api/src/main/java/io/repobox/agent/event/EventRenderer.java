@@ -1,8 +1,8 @@
 package io.repobox.agent.event;
 
-import io.repobox.agent.Durations;
-import io.repobox.agent.OutputLine;
-import io.repobox.agent.OutputSink;
+import io.repobox.agent.output.Durations;
+import io.repobox.agent.output.OutputLine;
+import io.repobox.agent.output.OutputSink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package io.repobox.agent.process;
 
-import io.repobox.agent.OutputLine;
-import io.repobox.agent.OutputSink;
+import io.repobox.agent.output.OutputLine;
+import io.repobox.agent.output.OutputSink;
 
 /**
  * Receives the lines of a process as they are read.

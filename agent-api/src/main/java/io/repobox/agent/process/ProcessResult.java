@@ -1,6 +1,6 @@
 package io.repobox.agent.process;
 
-import io.repobox.agent.Durations;
+import io.repobox.agent.output.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

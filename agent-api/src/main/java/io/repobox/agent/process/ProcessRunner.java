@@ -1,6 +1,5 @@
 package io.repobox.agent.process;
 
-import io.repobox.agent.process.internal.RunningProcess;
 
 /**
  * The process core: starts a program and streams its output line by line, stops its whole

@@ -1,6 +1,6 @@
 package io.repobox.agent.process;
 
-import io.repobox.agent.SecretMasker;
+import io.repobox.agent.output.SecretMasker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

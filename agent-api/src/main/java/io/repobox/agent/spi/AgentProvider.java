@@ -6,7 +6,7 @@ import io.repobox.agent.Readiness;
 
 /**
  * Makes agents. Registered in {@code META-INF/services/io.repobox.agent.spi.AgentProvider} and
- * found by {@link io.repobox.agent.AgentProviders}.
+ * found by {@link io.repobox.agent.spi.AgentProviders}.
  *
  * <p>Implementations are public, final, have a public no-argument constructor and do no work
  * until {@link #create} is called: discovery instantiates every provider on the classpath, but

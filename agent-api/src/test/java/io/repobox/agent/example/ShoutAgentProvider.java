@@ -4,7 +4,7 @@ import io.repobox.agent.Agent;
 import io.repobox.agent.AgentConfig;
 import io.repobox.agent.AgentExecution;
 import io.repobox.agent.AgentResult;
-import io.repobox.agent.OutputLine;
+import io.repobox.agent.output.OutputLine;
 import io.repobox.agent.process.LineHandler;
 import io.repobox.agent.process.ProcessExecution;
 import io.repobox.agent.process.ProcessSpec;

@@ -3,9 +3,9 @@ package io.repobox.agent.example;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.repobox.agent.AgentConfig;
-import io.repobox.agent.AgentProviders;
 import io.repobox.agent.AgentRequest;
 import io.repobox.agent.AgentResult;
+import io.repobox.agent.spi.AgentProviders;
 import io.repobox.agent.testing.RecordingHandler;
 import java.nio.file.Path;
 import java.util.List;

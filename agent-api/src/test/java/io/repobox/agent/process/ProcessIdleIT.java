@@ -5,7 +5,7 @@ import static io.repobox.agent.testing.TestProcesses.liveProcessesWithEnvironmen
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.repobox.agent.OutputLine;
+import io.repobox.agent.output.OutputLine;
 import io.repobox.agent.process.ProcessResult.Outcome;
 import io.repobox.agent.testing.RecordingHandler;
 import java.nio.file.Path;

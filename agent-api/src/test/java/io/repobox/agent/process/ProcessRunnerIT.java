@@ -7,8 +7,8 @@ import static io.repobox.agent.testing.TestProcesses.pids;
 import static io.repobox.agent.testing.TestProcesses.script;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.repobox.agent.OutputLine;
-import io.repobox.agent.SecretMasker;
+import io.repobox.agent.output.OutputLine;
+import io.repobox.agent.output.SecretMasker;
 import io.repobox.agent.process.ProcessResult.Outcome;
 import io.repobox.agent.process.ProcessResult.StartFailure;
 import io.repobox.agent.process.internal.ProcessTree;

@@ -1,7 +1,7 @@
 package io.repobox.agent.testing;
 
-import io.repobox.agent.OutputLine;
-import io.repobox.agent.OutputSink;
+import io.repobox.agent.output.OutputLine;
+import io.repobox.agent.output.OutputSink;
 import io.repobox.agent.process.LineHandler;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package io.repobox.agent.claude;
 import io.repobox.agent.Agent;
 import io.repobox.agent.AgentConfig;
 import io.repobox.agent.Readiness;
-import io.repobox.agent.process.internal.Executables;
+import io.repobox.agent.process.Executables;
 import io.repobox.agent.spi.AgentProvider;
 import java.nio.file.Path;
 import java.util.ArrayList;

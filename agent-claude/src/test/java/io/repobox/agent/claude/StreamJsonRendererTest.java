@@ -2,7 +2,7 @@ package io.repobox.agent.claude;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.repobox.agent.OutputLine;
+import io.repobox.agent.output.OutputLine;
 import io.repobox.agent.testing.RecordingHandler;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.repobox.agent.AgentConfig;
-import io.repobox.agent.AgentProviders;
 import io.repobox.agent.event.AgentEvent;
+import io.repobox.agent.spi.AgentProviders;
 import io.repobox.agent.testing.RecordingHandler;
 import java.net.URI;
 import java.util.Map;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.repobox.agent.AgentConfig;
 import io.repobox.agent.AgentConfigException;
-import io.repobox.agent.AgentProviders;
+import io.repobox.agent.spi.AgentProviders;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

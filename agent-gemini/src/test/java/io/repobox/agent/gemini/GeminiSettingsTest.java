@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.repobox.agent.AgentConfig;
-import io.repobox.agent.AgentProviders;
+import io.repobox.agent.spi.AgentProviders;
 import java.net.URI;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

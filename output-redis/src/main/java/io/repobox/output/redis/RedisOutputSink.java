@@ -1,7 +1,7 @@
 package io.repobox.output.redis;
 
-import io.repobox.agent.OutputLine;
-import io.repobox.agent.OutputSink;
+import io.repobox.agent.output.OutputLine;
+import io.repobox.agent.output.OutputSink;
 import io.repobox.output.redis.internal.JobStream;
 import io.repobox.output.redis.internal.StreamWriter;
 import java.time.Duration;

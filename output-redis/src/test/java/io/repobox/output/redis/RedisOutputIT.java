@@ -7,7 +7,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
-import io.repobox.agent.OutputLine;
+import io.repobox.agent.output.OutputLine;
 import io.repobox.agent.process.LineHandler;
 import io.repobox.agent.process.ProcessResult;
 import io.repobox.agent.process.ProcessRunner;

@@ -1,7 +1,7 @@
 package io.repobox.runner.cli;
 
-import io.repobox.agent.AgentProviders;
 import io.repobox.agent.Readiness;
+import io.repobox.agent.spi.AgentProviders;
 import io.repobox.runner.sandbox.Sandbox;
 import io.repobox.runner.sandbox.SandboxSettings;
 import java.io.PrintWriter;

@@ -1,10 +1,10 @@
 package io.repobox.runner.cli;
 
-import io.repobox.agent.AgentProviders;
 import io.repobox.agent.Readiness;
 import io.repobox.agent.process.ProcessResult;
 import io.repobox.agent.process.ProcessRunner;
 import io.repobox.agent.process.ProcessSpec;
+import io.repobox.agent.spi.AgentProviders;
 import io.repobox.output.redis.RedisOutput;
 import io.repobox.output.redis.RedisOutputOptions;
 import io.repobox.redis.Redis;

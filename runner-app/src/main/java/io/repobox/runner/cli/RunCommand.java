@@ -72,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
         RunnerConfig config = options.apply(parent.environment(), commandFlags());
         // Everything a person can get wrong is checked before anything is started.
         String repoUrl = repoUrl(repo, config);
-        io.repobox.agent.AgentProviders.load().get(config.agentName());
+        io.repobox.agent.spi.AgentProviders.load().get(config.agentName());
         Environments environments = Environments.load(config.environmentsFile());
         if (environments.find(environment).isEmpty()) {
             throw new ConfigurationException("--environment " + environment + " is not a known environment; known: "

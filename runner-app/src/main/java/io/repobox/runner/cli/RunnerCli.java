@@ -1,15 +1,15 @@
 package io.repobox.runner.cli;
 
 import io.repobox.agent.AgentConfigException;
-import io.repobox.agent.ProviderLookupException;
+import io.repobox.agent.spi.ProviderLookupException;
 import io.repobox.runner.config.ConfigurationException;
 import io.repobox.runner.config.RunnerConfig;
 import io.repobox.runner.text.TerminalText;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code java -jar runner-app.jar COMMAND}: the runner's command line. */
 @Command(name = "runner-app", mixinStandardHelpOptions = true, versionProvider = RunnerCli.Version.class,

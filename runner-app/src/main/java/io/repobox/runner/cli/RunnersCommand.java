@@ -1,7 +1,7 @@
 package io.repobox.runner.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.repobox.agent.Durations;
+import io.repobox.agent.output.Durations;
 import io.repobox.runner.config.RunnerConfig;
 import io.repobox.runner.ops.Heartbeat;
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package io.repobox.runner.config;
 
-import io.repobox.agent.Durations;
+import io.repobox.agent.output.Durations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.repobox.runner.environment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.repobox.agent.Durations;
+import io.repobox.agent.output.Durations;
 import io.repobox.runner.config.ConfigurationException;
 import java.io.IOException;
 import java.nio.file.Files;

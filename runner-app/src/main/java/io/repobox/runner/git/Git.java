@@ -1,8 +1,8 @@
 package io.repobox.runner.git;
 
-import io.repobox.agent.OutputLine;
-import io.repobox.agent.OutputSink;
-import io.repobox.agent.SecretMasker;
+import io.repobox.agent.output.OutputLine;
+import io.repobox.agent.output.OutputSink;
+import io.repobox.agent.output.SecretMasker;
 import io.repobox.agent.process.ProcessExecution;
 import io.repobox.agent.process.ProcessResult;
 import io.repobox.agent.process.ProcessRunner;

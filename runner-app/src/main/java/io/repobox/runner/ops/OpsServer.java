@@ -2,7 +2,7 @@ package io.repobox.runner.ops;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.repobox.agent.Durations;
+import io.repobox.agent.output.Durations;
 import io.repobox.runner.config.ConfigurationException;
 import java.io.IOException;
 import java.io.OutputStream;

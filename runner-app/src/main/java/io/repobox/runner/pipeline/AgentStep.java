@@ -4,8 +4,8 @@ import io.repobox.agent.Agent;
 import io.repobox.agent.AgentExecution;
 import io.repobox.agent.AgentRequest;
 import io.repobox.agent.AgentResult;
-import io.repobox.agent.Durations;
-import io.repobox.agent.OutputLine;
+import io.repobox.agent.output.Durations;
+import io.repobox.agent.output.OutputLine;
 import io.repobox.runner.job.FailureKind;
 import java.time.Duration;
 

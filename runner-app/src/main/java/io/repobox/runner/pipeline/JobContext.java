@@ -1,10 +1,10 @@
 package io.repobox.runner.pipeline;
 
-import io.repobox.agent.OutputSink;
-import io.repobox.agent.SecretMasker;
+import io.repobox.agent.output.OutputSink;
+import io.repobox.agent.output.SecretMasker;
+import io.repobox.agent.process.ProcessExecution;
 import io.repobox.agent.process.ProcessLauncher;
 import io.repobox.runner.environment.Environments;
-import io.repobox.agent.process.ProcessExecution;
 import io.repobox.runner.git.GitCredentials;
 import io.repobox.runner.git.RepositoryUrls;
 import io.repobox.runner.git.TrustedRepository;

@@ -1,6 +1,6 @@
 package io.repobox.runner.pipeline;
 
-import io.repobox.agent.OutputLine;
+import io.repobox.agent.output.OutputLine;
 import io.repobox.runner.job.FinalRecord;
 import io.repobox.runner.job.RedisRetry;
 import io.repobox.runner.text.TerminalText;

@@ -1,8 +1,8 @@
 package io.repobox.runner.pipeline;
 
 import io.repobox.agent.Agent;
-import io.repobox.agent.Durations;
-import io.repobox.agent.OutputSink;
+import io.repobox.agent.output.Durations;
+import io.repobox.agent.output.OutputSink;
 import io.repobox.runner.environment.Environments;
 import io.repobox.runner.job.FailureKind;
 import io.repobox.runner.job.FinalRecord;

@@ -1,8 +1,8 @@
 package io.repobox.runner.pipeline;
 
-import io.repobox.agent.OutputLine;
-import io.repobox.agent.OutputSink;
-import io.repobox.agent.SecretMasker;
+import io.repobox.agent.output.OutputLine;
+import io.repobox.agent.output.OutputSink;
+import io.repobox.agent.output.SecretMasker;
 
 /** The job's sink for the runner's own lines, with the job's secrets masked. */
 public final class MaskingSink implements OutputSink {

@@ -1,6 +1,6 @@
 package io.repobox.runner.service;
 
-import io.repobox.agent.OutputLine;
+import io.repobox.agent.output.OutputLine;
 import io.repobox.agent.process.ProcessRunner;
 import io.repobox.output.redis.OutputFields;
 import io.repobox.output.redis.RedisOutput;

@@ -1,7 +1,7 @@
 package io.repobox.runner.service;
 
 import io.repobox.agent.Agent;
-import io.repobox.agent.AgentProviders;
+import io.repobox.agent.spi.AgentProviders;
 import io.repobox.output.redis.RedisOutput;
 import io.repobox.output.redis.RedisOutputException;
 import io.repobox.output.redis.RedisOutputOptions;

@@ -95,15 +95,15 @@ class RunnerJarIT {
     void stdoutCarriesOnlyTheCommandsOwnOutput() throws Exception {
         RecordingHandler version = new RecordingHandler();
         assertThat(start(version, "--version").await(SAFETY_NET).orElseThrow().exitCode()).hasValue(0);
-        assertThat(version.texts(io.repobox.agent.OutputLine.Stream.STDOUT)).hasSize(2).first().asString()
+        assertThat(version.texts(io.repobox.agent.output.OutputLine.Stream.STDOUT)).hasSize(2).first().asString()
                 .matches("repobox runner \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
 
         RecordingHandler status = new RecordingHandler();
         ProcessResult failed = start(status, "status", "--redis-url", "redis://127.0.0.1:1", UUID.randomUUID().toString())
                 .await(SAFETY_NET).orElseThrow();
         assertThat(failed.exitCode()).hasValue(ExitCodes.INTERNAL);
-        assertThat(status.texts(io.repobox.agent.OutputLine.Stream.STDOUT)).as("no logging status dump on stdout").isEmpty();
-        assertThat(status.texts(io.repobox.agent.OutputLine.Stream.STDERR)).containsExactly(
+        assertThat(status.texts(io.repobox.agent.output.OutputLine.Stream.STDOUT)).as("no logging status dump on stdout").isEmpty();
+        assertThat(status.texts(io.repobox.agent.output.OutputLine.Stream.STDERR)).containsExactly(
                 "error: cannot connect to Redis at redis://127.0.0.1:1: Connection refused");
     }
 }

@@ -3,8 +3,8 @@ package io.repobox.runner.git;
 import static io.repobox.runner.testing.TestGit.git;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.repobox.agent.OutputLine;
-import io.repobox.agent.SecretMasker;
+import io.repobox.agent.output.OutputLine;
+import io.repobox.agent.output.SecretMasker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -2,7 +2,7 @@ package io.repobox.runner.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.repobox.agent.OutputLine;
+import io.repobox.agent.output.OutputLine;
 import io.repobox.runner.job.FailureKind;
 import io.repobox.runner.job.FinalRecord;
 import io.repobox.runner.job.Job;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.repobox.agent.Agent;
 import io.repobox.agent.AgentConfig;
-import io.repobox.agent.AgentProviders;
 import io.repobox.agent.AgentRequest;
 import io.repobox.agent.AgentResult;
+import io.repobox.agent.spi.AgentProviders;
 import io.repobox.agent.testing.RecordingHandler;
 import java.net.URI;
 import java.nio.file.Files;

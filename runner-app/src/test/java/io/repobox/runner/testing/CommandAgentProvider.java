@@ -4,7 +4,7 @@ import io.repobox.agent.Agent;
 import io.repobox.agent.AgentConfig;
 import io.repobox.agent.AgentExecution;
 import io.repobox.agent.AgentResult;
-import io.repobox.agent.OutputLine;
+import io.repobox.agent.output.OutputLine;
 import io.repobox.agent.process.LineHandler;
 import io.repobox.agent.process.ProcessExecution;
 import io.repobox.agent.process.ProcessSpec;
@@ -36,7 +36,7 @@ public final class CommandAgentProvider implements AgentProvider {
             }
 
             @Override
-            public AgentExecution start(io.repobox.agent.AgentRequest request, io.repobox.agent.OutputSink sink) {
+            public AgentExecution start(io.repobox.agent.AgentRequest request, io.repobox.agent.output.OutputSink sink) {
                 var env = ChildEnvironment.inherited();
                 env.putAll(request.environment());
                 ProcessExecution process = request.launcher().start(ProcessSpec.builder(List.of(program)).workingDirectory(request.workingDirectory())

@@ -4,7 +4,7 @@ import io.repobox.agent.Agent;
 import io.repobox.agent.AgentConfig;
 import io.repobox.agent.AgentExecution;
 import io.repobox.agent.AgentResult;
-import io.repobox.agent.OutputLine;
+import io.repobox.agent.output.OutputLine;
 import io.repobox.agent.spi.AgentProvider;
 import java.time.Duration;
 import java.util.Map;

@@ -15,7 +15,7 @@ import java.util.List;
  * normal path, not killed under it). Where {@code setsid} is missing, or where the program could
  * not be executed (so that the JVM's own start reports why, precisely), the command is unchanged.
  */
-final class NewSession {
+public final class NewSession {
 
     private static final Path SETSID = find(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
 
@@ -23,7 +23,7 @@ final class NewSession {
     }
 
     /** {@code command} (whose first element is the resolved {@code program}) run in a new session where possible. */
-    static List<String> wrap(List<String> command, Path program) {
+    public static List<String> wrap(List<String> command, Path program) {
         if (SETSID == null || !executesDirectly(program)) {
             return command;
         }

@@ -1,7 +1,7 @@
 package io.repobox.output.redis.internal;
 
+import io.repobox.agent.output.OutputLine;
 import io.repobox.output.redis.OutputFields;
-import io.repobox.agent.OutputLine;
 import io.repobox.output.redis.RedisOutputException;
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -1,6 +1,6 @@
 package io.repobox.output.redis.bench;
 
-import io.repobox.agent.OutputLine;
+import io.repobox.agent.output.OutputLine;
 import io.repobox.agent.process.EnvironmentPolicy;
 import io.repobox.agent.process.LineHandler;
 import io.repobox.agent.process.ProcessResult;

@@ -2,7 +2,7 @@ package io.repobox.output.redis.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.repobox.agent.OutputLine;
+import io.repobox.agent.output.OutputLine;
 import io.repobox.output.redis.RedisOutput;
 import io.repobox.output.redis.RedisOutputOptions;
 import io.repobox.output.redis.RedisOutputSink;

@@ -1,4 +1,4 @@
-package io.repobox.agent;
+package io.repobox.agent.output;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

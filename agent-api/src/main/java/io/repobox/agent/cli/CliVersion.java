@@ -1,4 +1,4 @@
-package io.repobox.agent.process.internal;
+package io.repobox.agent.cli;
 
 import io.repobox.agent.process.ProcessResult;
 import io.repobox.agent.process.ProcessRunner;

@@ -1,4 +1,4 @@
-package io.repobox.agent;
+package io.repobox.agent.spi;
 
 import io.repobox.agent.spi.AgentProvider;
 import java.net.URL;

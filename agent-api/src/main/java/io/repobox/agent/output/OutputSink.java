@@ -1,4 +1,4 @@
-package io.repobox.agent;
+package io.repobox.agent.output;
 
 /**
  * Where output lines go, one at a time, as they happen.

@@ -1,4 +1,6 @@
-package io.repobox.agent;
+package io.repobox.agent.spi;
+
+import io.repobox.agent.AgentException;
 
 /**
  * No usable provider matches the requested name: none is on the classpath, the name is unknown,

@@ -1,4 +1,4 @@
-package io.repobox.agent;
+package io.repobox.agent.output;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

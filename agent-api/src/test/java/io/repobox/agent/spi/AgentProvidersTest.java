@@ -1,4 +1,8 @@
-package io.repobox.agent;
+package io.repobox.agent.spi;
+import io.repobox.agent.Agent;
+import io.repobox.agent.AgentConfig;
+import io.repobox.agent.AgentExecution;
+import io.repobox.agent.AgentResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

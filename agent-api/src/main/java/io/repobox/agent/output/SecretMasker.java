@@ -1,4 +1,4 @@
-package io.repobox.agent;
+package io.repobox.agent.output;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.repobox.agent.process.internal;
+package io.repobox.agent.process;
 
 import io.repobox.agent.process.ProcessResult.StartFailure;
 import java.io.File;
@@ -10,6 +10,9 @@ import java.util.Map;
  * Finds the file a command names, the way {@code execvp} would but against the child's PATH,
  * so that a failure can be explained precisely before the operating system gives its terse
  * "error=2".
+ *
+ * <p>Public because a provider needs the same answer before it starts anything: to report in its
+ * readiness check whether its CLI is installed, and to find the file whose version it probes.
  */
 public final class Executables {
 

@@ -1,6 +1,9 @@
-package io.repobox.agent.process.internal;
+package io.repobox.agent.process;
+import io.repobox.agent.process.internal.ProcessTree;
+import io.repobox.agent.process.internal.LineFramer;
+import io.repobox.agent.process.internal.NewSession;
 
-import io.repobox.agent.OutputLine;
+import io.repobox.agent.output.OutputLine;
 import io.repobox.agent.process.LineHandler;
 import io.repobox.agent.process.ProcessExecution;
 import io.repobox.agent.process.ProcessResult;
@@ -42,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * (cancel, or a reader that could not deliver a line); stops the tree (after a normal exit it
  * sweeps leftovers); then gives the readers a bounded time to drain.
  */
-public final class RunningProcess implements ProcessExecution {
+final class RunningProcess implements ProcessExecution {
 
     private static final Logger log = LoggerFactory.getLogger(RunningProcess.class);
 

@@ -1,77 +1,69 @@
 package io.repobox.agent.claude;
 
-import io.repobox.agent.Agent;
 import io.repobox.agent.AgentConfig;
-import io.repobox.agent.AgentConfigException;
-import io.repobox.agent.AgentExecution;
 import io.repobox.agent.AgentRequest;
 import io.repobox.agent.AgentResult;
+import io.repobox.agent.cli.CliAgent;
+import io.repobox.agent.cli.CliTool;
+import io.repobox.agent.cli.StateDirectory;
 import io.repobox.agent.output.Durations;
 import io.repobox.agent.output.OutputLine;
 import io.repobox.agent.output.OutputSink;
-import io.repobox.agent.output.SecretMasker;
-import io.repobox.agent.process.Executables;
 import io.repobox.agent.process.LineHandler;
 import io.repobox.agent.process.ProcessExecution;
 import io.repobox.agent.process.ProcessResult;
-import io.repobox.agent.process.ProcessSpec;
+import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.stream.Stream;
 
 /**
- * Runs the Claude Code CLI in print mode, once per request, through the process core: the prompt
- * on stdin, the API key in the CLI's environment only, stream-json rendered as it arrives, the
- * whole process tree stopped on timeout or cancel. Thread-safe; serves concurrent requests.
+ * Runs the Claude Code CLI in print mode, once per request, as a {@link CliAgent}: the API key in the
+ * CLI's environment only, stream-json rendered as it arrives, a rejected key stopping the CLI at once
+ * instead of after minutes of retries. Thread-safe; serves concurrent requests.
  */
-final class ClaudeAgent implements Agent {
+final class ClaudeAgent extends CliAgent<ClaudeSettings> {
 
-    static final String INSTALL_HINT = "install it with 'npm install -g @anthropic-ai/claude-code', or set AI_CLI_PATH";
-
-    private static final Logger log = LoggerFactory.getLogger(ClaudeAgent.class);
-
-    private final AgentConfig config;
-    /** The CLI's version, checked on the first request (once per runner); failures are not cached. */
-    private final AtomicReference<String> checkedVersion = new AtomicReference<>();
+    static final CliTool TOOL = new CliTool("claude", "Claude Code CLI", "npm install -g @anthropic-ai/claude-code");
 
     ClaudeAgent(AgentConfig config) {
-        this.config = config;
+        super(TOOL, config);
     }
 
     @Override
-    public java.util.Optional<java.net.URI> apiEndpoint() {
-        return java.util.Optional.of(java.net.URI.create(ClaudeSettings.of(config, Map.of()).baseUrl()));
+    public Optional<URI> apiEndpoint() {
+        return Optional.of(URI.create(ClaudeSettings.of(config(), Map.of()).baseUrl()));
     }
 
     @Override
-    public AgentExecution start(AgentRequest request, OutputSink sink) {
-        ClaudeSettings settings;
-        try {
-            settings = ClaudeSettings.of(config, request.options());
-        } catch (AgentConfigException e) {
-            return ended(AgentResult.internalError("Agent could not start: " + e.getMessage(), Duration.ZERO));
-        }
-        Map<String, String> env = environment(settings, request, config.environmentPolicy().inherited());
-        String versionProblem = checkVersion(settings, request.workingDirectory(), env);
-        if (versionProblem != null) {
-            return ended(AgentResult.internalError("Agent could not start: " + versionProblem, Duration.ZERO));
-        }
-        List<String> secrets = new ArrayList<>(request.secrets());
-        if (settings.apiKey() != null) {
-            secrets.add(settings.apiKey());
-        }
-        if (settings.authToken() != null) {
-            secrets.add(settings.authToken());
-        }
-        SecretMasker masker = SecretMasker.of(secrets);
+    protected ClaudeSettings settings(Map<String, String> options) {
+        return ClaudeSettings.of(config(), options);
+    }
 
+    @Override
+    protected Map<String, String> environment(ClaudeSettings settings, AgentRequest request, StateDirectory state, Map<String, String> base) {
+        return environment(settings, request, base);
+    }
+
+    @Override
+    protected List<String> command(ClaudeSettings settings, AgentRequest request) {
+        return settings.command();
+    }
+
+    @Override
+    protected Collection<String> secrets(ClaudeSettings settings) {
+        return Stream.of(settings.apiKey(), settings.authToken()).filter(Objects::nonNull).toList();
+    }
+
+    @Override
+    protected Run run(ClaudeSettings settings, AgentRequest request, OutputSink sink, String version) {
         AtomicReference<String> abortReason = new AtomicReference<>();
         AtomicReference<ProcessExecution> process = new AtomicReference<>();
         StreamJsonRenderer renderer = new StreamJsonRenderer(sink, settings.rawEvents(), retry -> {
@@ -83,7 +75,7 @@ final class ClaudeAgent implements Agent {
                 }
             }
         });
-        LineHandler handler = settings.streamJson()
+        LineHandler lines = settings.streamJson()
                 ? (stream, text, ts) -> {
                     if (stream == OutputLine.Stream.STDOUT) {
                         renderer.accept(text, ts);
@@ -92,29 +84,29 @@ final class ClaudeAgent implements Agent {
                     }
                 }
                 : LineHandler.to(sink, OutputLine.Source.AGENT);
-        ProcessSpec spec = ProcessSpec.builder(settings.command())
-                .name("claude for job " + request.jobId())
-                .workingDirectory(request.workingDirectory())
-                .environment(env)
-                .stdin(request.prompt())
-                .timeout(request.timeout())
-                .idleTimeout(request.idleTimeout())
-                .gracePeriod(settings.gracePeriod())
-                .maxLineBytes(settings.maxLineBytes())
-                .masker(masker)
-                .build();
-        ProcessExecution started = request.launcher().start(spec, handler);
-        process.set(started);
-        if (abortReason.get() != null) {
-            started.cancel();
-        }
-        CompletableFuture<AgentResult> result = started.completion().toCompletableFuture()
-                .thenApply(p -> masked(outcome(p, settings, renderer, abortReason.get()), masker));
-        return AgentExecution.of(result, started::cancel);
+        return new Run() {
+            @Override
+            public void onLine(OutputLine.Stream stream, String text, long timestamp) {
+                lines.onLine(stream, text, timestamp);
+            }
+
+            @Override
+            public void started(ProcessExecution execution) {
+                process.set(execution);
+                if (abortReason.get() != null) {
+                    execution.cancel();
+                }
+            }
+
+            @Override
+            public AgentResult outcome(ProcessResult p) {
+                return ClaudeAgent.this.outcome(p, settings, renderer, abortReason.get());
+            }
+        };
     }
 
     /**
-     * The CLI's environment: {@code base} (the runner's, its secrets already removed) minus CLAUDECODE,
+     * The CLI's environment: {@code base} (the host's, without what the caller withholds) minus CLAUDECODE,
      * plus the request's variables and the credentials.
      */
     static Map<String, String> environment(ClaudeSettings settings, AgentRequest request, Map<String, String> base) {
@@ -137,50 +129,20 @@ final class ClaudeAgent implements Agent {
         return env;
     }
 
-    /** Null if the CLI is there and recent enough; otherwise what is wrong and what to do. */
-    private String checkVersion(ClaudeSettings settings, java.nio.file.Path workingDirectory, Map<String, String> env) {
-        if (checkedVersion.get() != null) {
-            return null;
-        }
-        Executables.Resolution found = Executables.resolve(settings.cliPath(), workingDirectory, env);
-        if (found.path() == null) {
-            return found.message() + " (" + INSTALL_HINT + ")";
-        }
-        ClaudeVersion version = ClaudeVersion.probe(found.path().toString(), env);
-        if (version.version() == null) {
-            return version.error();
-        }
-        if (!ClaudeVersion.atLeast(version.version(), settings.minVersion())) {
-            return "claude " + version.version() + " at " + found.path() + " is older than the supported minimum "
-                    + settings.minVersion() + "; upgrade it with 'npm install -g @anthropic-ai/claude-code'";
-        }
-        if (checkedVersion.compareAndSet(null, version.version())) {
-            log.info("Using Claude Code {} at {}", version.version(), found.path());
-        }
-        return null;
-    }
-
-    static AgentResult outcome(ProcessResult p, ClaudeSettings settings, StreamJsonRenderer renderer, String abortReason) {
+    AgentResult outcome(ProcessResult p, ClaudeSettings settings, StreamJsonRenderer renderer, String abortReason) {
         Duration d = p.duration();
         StreamJsonRenderer.ResultEvent r = renderer.result();
         Map<String, String> details = details(r, renderer);
         if (abortReason != null) {
             return AgentResult.failed(null, abortReason, d, details);
         }
-        switch (p.outcome()) {
-            case TIMED_OUT -> {
-                StreamJsonRenderer.ApiRetry retry = renderer.lastRetry();
-                return AgentResult.timedOut(p.describe("Agent") + (retry == null ? "" : "; " + retry.describe()), d).withDetails(details);
-            }
-            case IDLE, CANCELLED -> {
-                return AgentResult.fromProcess(p, "").withDetails(details);
-            }
-            case FAILED_TO_START, ERROR -> {
-                return AgentResult.fromProcess(p, "(" + INSTALL_HINT + ")");
-            }
-            default -> {
-                // EXITED
-            }
+        if (p.outcome() == ProcessResult.Outcome.TIMED_OUT) {
+            StreamJsonRenderer.ApiRetry retry = renderer.lastRetry();
+            return AgentResult.timedOut(p.describe("Agent") + (retry == null ? "" : "; " + retry.describe()), d).withDetails(details);
+        }
+        Optional<AgentResult> unfinished = unfinished(p, details);
+        if (unfinished.isPresent()) {
+            return unfinished.get();
         }
         int code = p.exitCode().orElse(-1);
         if (r != null && (r.isError() || code != 0)) {
@@ -250,10 +212,8 @@ final class ClaudeAgent implements Agent {
         return "Agent reported an error: " + (text.isBlank() ? r.subtype() : text);
     }
 
-    /** The last three non-blank stderr lines, joined with " · ". */
     private static String lastStderrLines(ProcessResult p) {
-        List<String> lines = p.stderrTail().stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
-        return String.join(" · ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+        return lastStderrLines(p, line -> true);
     }
 
     /**
@@ -313,12 +273,4 @@ final class ClaudeAgent implements Agent {
         return d;
     }
 
-    private static AgentResult masked(AgentResult r, SecretMasker masker) {
-        String message = masker.mask(r.message());
-        return message.equals(r.message()) ? r : new AgentResult(r.outcome(), r.exitCode(), message, r.duration(), r.details());
-    }
-
-    private static AgentExecution ended(AgentResult result) {
-        return AgentExecution.of(CompletableFuture.completedFuture(result), () -> { });
-    }
 }

@@ -2,6 +2,7 @@ package io.repobox.agent.claude;
 
 import io.repobox.agent.AgentConfig;
 import io.repobox.agent.AgentConfigException;
+import io.repobox.agent.cli.CliSettings;
 import io.repobox.agent.process.ProcessSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import java.util.Set;
 record ClaudeSettings(String cliPath, String model, String outputFormat, String permissionMode, List<String> allowedTools,
                       List<String> disallowedTools, Integer maxTurns, String appendSystemPrompt, List<String> extraArgs,
                       String apiKey, String authToken, Duration gracePeriod, int maxLineBytes, boolean rawEvents,
-                      boolean disableAutoupdater, String minVersion, String configuredBaseUrl, String maxCostUsd) {
+                      boolean disableAutoupdater, String minVersion, String configuredBaseUrl, String maxCostUsd) implements CliSettings {
 
     /** The public Messages API endpoint, used when no base URL is configured. */
     static final String DEFAULT_BASE_URL = "https://api.anthropic.com";

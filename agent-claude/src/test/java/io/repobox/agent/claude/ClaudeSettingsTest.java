@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.repobox.agent.AgentConfig;
 import io.repobox.agent.AgentConfigException;
 import io.repobox.agent.AgentRequest;
+import io.repobox.agent.cli.CliVersion;
 import io.repobox.agent.spi.AgentProviders;
 import java.nio.file.Path;
 import java.util.Map;
@@ -81,9 +82,9 @@ class ClaudeSettingsTest {
 
     @Test
     void comparesVersions() {
-        assertThat(ClaudeVersion.atLeast("2.1.110", "1.0.0")).isTrue();
-        assertThat(ClaudeVersion.atLeast("1.0.0", "1.0.0")).isTrue();
-        assertThat(ClaudeVersion.atLeast("0.2.9", "1.0.0")).isFalse();
-        assertThat(ClaudeVersion.atLeast("1.10.0", "1.9.3")).isTrue();
+        assertThat(CliVersion.atLeast("2.1.110", "1.0.0")).isTrue();
+        assertThat(CliVersion.atLeast("1.0.0", "1.0.0")).isTrue();
+        assertThat(CliVersion.atLeast("0.2.9", "1.0.0")).isFalse();
+        assertThat(CliVersion.atLeast("1.10.0", "1.9.3")).isTrue();
     }
 }

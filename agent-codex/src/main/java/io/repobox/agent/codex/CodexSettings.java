@@ -2,6 +2,7 @@ package io.repobox.agent.codex;
 
 import io.repobox.agent.AgentConfig;
 import io.repobox.agent.AgentConfigException;
+import io.repobox.agent.cli.CliSettings;
 import io.repobox.agent.process.ProcessSpec;
 import java.net.URI;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import java.util.Set;
  * the runner's configuration only.
  */
 record CodexSettings(String cliPath, String model, String baseUrl, String apiKey, List<String> extraArgs, Integer maxTurns,
-                     String maxCostUsd, Duration gracePeriod, int maxLineBytes, boolean rawEvents, String minVersion) {
+                     String maxCostUsd, Duration gracePeriod, int maxLineBytes, boolean rawEvents, String minVersion) implements CliSettings {
 
     /** The public Responses API endpoint, used when no base URL is configured. */
     static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.repobox.agent.AgentConfig;
 import io.repobox.agent.AgentConfigException;
+import io.repobox.agent.cli.CliSettings;
 import io.repobox.agent.process.ProcessSpec;
 import java.net.URI;
 import java.time.Duration;
@@ -20,7 +21,7 @@ import java.util.Set;
  * the runner's configuration only.
  */
 record GeminiSettings(String cliPath, String model, String configuredBaseUrl, String apiKey, List<String> extraArgs, Integer maxTurns,
-                      String maxCostUsd, Duration gracePeriod, int maxLineBytes, boolean rawEvents, String minVersion) {
+                      String maxCostUsd, Duration gracePeriod, int maxLineBytes, boolean rawEvents, String minVersion) implements CliSettings {
 
     /** The public Gemini API endpoint, used when no base URL is configured. */
     static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com";

@@ -14,6 +14,8 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.event.DefaultEventPublisherOptions;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -49,7 +51,11 @@ public final class Redis implements AutoCloseable {
     private Redis(String url, Duration commandTimeout) {
         this.safeUrl = redact(url);
         // Reconnect quickly after an outage (Lettuce's default backoff grows to 30 s): output is live.
+        // No command latency statistics: nothing here reads them, and their collector loads HdrHistogram
+        // and starts a pause-detector thread in every process, a cost every short CLI command paid.
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
+                .commandLatencyPublisherOptions(DefaultEventPublisherOptions.disabled())
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS)).build();
         this.commandTimeout = commandTimeout;
         // Each connection's own timeout applies (see connect): the output writer uses a short one.

@@ -16,6 +16,7 @@ final class RedisSession implements AutoCloseable {
 
     private final String url;
     final Redis connector;
+    private final boolean ownsConnector;
     final Redis.Connection connection;
     final JobStore store;
     final JobQueue queue;
@@ -34,13 +35,27 @@ final class RedisSession implements AutoCloseable {
         return jobId;
     }
 
+    /** A session on a client of its own, closed with it. */
     RedisSession(String url) {
+        this(url, Redis.create(url, Duration.ofSeconds(10)), true);
+    }
+
+    /** A session on {@code connector}, a client the caller owns and closes: {@code run} shares its runner's one client. */
+    static RedisSession on(Redis connector, String url) {
+        return new RedisSession(url, connector, false);
+    }
+
+    private RedisSession(String url, Redis connector, boolean ownsConnector) {
+        Warmup.await(); // never two threads setting up the client's classes at once
         this.url = url;
-        this.connector = Redis.create(url, Duration.ofSeconds(10));
+        this.connector = connector;
+        this.ownsConnector = ownsConnector;
         try {
             this.connection = connector.connect();
         } catch (RuntimeException e) {
-            connector.close();
+            if (ownsConnector) {
+                connector.close();
+            }
             Throwable root = e;
             while (root.getCause() != null) {
                 root = root.getCause();
@@ -95,6 +110,8 @@ final class RedisSession implements AutoCloseable {
                 output.close();
             }
         }
-        connector.close();
+        if (ownsConnector) {
+            connector.close();
+        }
     }
 }

@@ -103,7 +103,7 @@ final class RunCommand implements Callable<Integer> {
         String url = config.redisUrl();
         try {
             if (url == null) {
-                Warmup.redisClientClasses(); // loads the client's classes on another core while the server starts
+                Warmup.start(); // the client's set-up on another core while the server starts (main starts it already)
                 embedded = RunRedis.start();
                 redisRef.set(embedded);
                 url = embedded.url();
@@ -113,8 +113,9 @@ final class RunCommand implements Callable<Integer> {
                 console.runner("Cancelled before the job was submitted");
                 return ExitCodes.CANCELLED;
             }
+            Warmup.await();
             try (Runner runner = Runner.create(config, url, true, Duration.ofSeconds(30), SandboxSettings.Mode.AUTO);
-                 RedisSession session = new RedisSession(url)) {
+                 RedisSession session = RedisSession.on(runner.redis(), url)) {
                 runner.service().start();
                 sessionRef.set(session);
                 String id = session.submit(repoUrl, promptText, environment, "local", "");

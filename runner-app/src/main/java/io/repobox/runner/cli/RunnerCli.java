@@ -34,6 +34,12 @@ public final class RunnerCli {
         if (System.getenv("LOG_LEVEL") == null && System.getProperty("LOG_LEVEL") == null && !List.of(args).contains("serve")) {
             System.setProperty("LOG_LEVEL", "WARN"); // before the first logger: a person's console shows the job's lines
         }
+        // Lettuce records a JFR event per connection when JFR is present; loading JFR costs a short
+        // command ~40 ms and nothing here records them. -Dio.lettuce.core.jfr=true (JAVA_OPTS) turns them on.
+        if (System.getProperty("io.lettuce.core.jfr") == null) {
+            System.setProperty("io.lettuce.core.jfr", "false");
+        }
+        Warmup.startFor(args);
         Signals.enabled = true;
         System.exit(commandLine(System.getenv()).execute(args));
     }

@@ -143,6 +143,11 @@ public final class Runner implements AutoCloseable {
         return service;
     }
 
+    /** The runner's one Redis client, for a caller in the same process that needs Redis too (run's own session). */
+    public Redis redis() {
+        return connector;
+    }
+
     public RedisOutput output() {
         return output;
     }

@@ -105,7 +105,8 @@ final class RunningProcess implements ProcessExecution {
         }
         List<String> command = new ArrayList<>(spec.command());
         command.set(0, program.path().toString());
-        ProcessBuilder builder = new ProcessBuilder(NewSession.wrap(command, program.path())).directory(spec.workingDirectory().toFile());
+        List<String> launched = NewSession.wrap(command, program.path());
+        ProcessBuilder builder = new ProcessBuilder(launched).directory(spec.workingDirectory().toFile());
         Map<String, String> environment = builder.environment();
         environment.clear();
         environment.putAll(spec.environment());
@@ -120,12 +121,13 @@ final class RunningProcess implements ProcessExecution {
             return;
         }
         process = started;
+        NewSession.Watch watch = launched.size() != command.size() ? NewSession.watch(started) : () -> { };
         log.debug("Started {} as pid {}", spec, started.pid());
         CompletableFuture<Void> out = CompletableFuture.runAsync(() -> read(OutputLine.Stream.STDOUT, started.getInputStream()), THREADS);
         CompletableFuture<Void> err = CompletableFuture.runAsync(() -> read(OutputLine.Stream.STDERR, started.getErrorStream()), THREADS);
         writeStdin(started.getOutputStream());
         ProcessTree tree = new ProcessTree(started.toHandle(), marker);
-        THREADS.execute(() -> supervise(started, tree, CompletableFuture.allOf(out, err)));
+        THREADS.execute(() -> supervise(started, tree, watch, CompletableFuture.allOf(out, err)));
     }
 
     private String explainStartFailure(IOException e) {
@@ -208,7 +210,7 @@ final class RunningProcess implements ProcessExecution {
         stopRequest.complete(new Stop(outcome, error));
     }
 
-    private void supervise(Process child, ProcessTree tree, CompletableFuture<Void> readers) {
+    private void supervise(Process child, ProcessTree tree, NewSession.Watch watch, CompletableFuture<Void> readers) {
         Stop stop;
         try {
             stop = awaitEnd(CompletableFuture.anyOf(child.onExit(), stopRequest));
@@ -221,6 +223,7 @@ final class RunningProcess implements ProcessExecution {
         // After a normal exit this sweeps what the child left running; after a stop it ends the whole tree.
         int stopped = tree.stop(spec.gracePeriod());
         int exitCode = waitForExit(child);
+        watch.close(); // the tree is gone: nothing is left for the watch to end
         try {
             readers.get(spec.drainTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {

@@ -46,6 +46,10 @@ class RunSignalsIT {
     }
 
     private ProcessExecution run(RecordingHandler out, String prompt) {
+        return run(out, prompt, Map.of());
+    }
+
+    private ProcessExecution run(RecordingHandler out, String prompt, Map<String, String> settings) {
         // env resets SIGINT, which a CI launcher may have set to ignored (inherited by every child).
         List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.io.tmpdir=" + tmp, "-jar", Path.of("target", "runner-app.jar").toAbsolutePath().toString(),
@@ -55,6 +59,7 @@ class RunSignalsIT {
         env.put("AI_GRACE_PERIOD", "1s");
         env.put("TEMP_DIR", work.toString());
         env.remove("REDIS_URL");
+        env.putAll(settings);
         return ProcessRunner.start(ProcessSpec.builder(command).workingDirectory(dir).environment(env).build(), out);
     }
 
@@ -100,6 +105,30 @@ class RunSignalsIT {
         assertThat(redisServers()).isEmpty();
         assertThat(entries(tmp)).isEmpty();
         TestProcesses.liveProcessesWithEnvironment("RUNNER_JAR_IT=" + marker).forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
+    }
+
+    @Test
+    void theAgentEndsWithAKilledJvmAlsoWithoutTheSandbox() throws Exception {
+        // Without bubblewrap (whose --die-with-parent covers the sandboxed case) nothing in the kernel
+        // ties the agent's session to the JVM: the runner's watch over each child's session must.
+        RecordingHandler out = new RecordingHandler();
+        ProcessExecution run = run(out, "@fake sleep=1h spawn=true", Map.of("SANDBOX", "none"));
+        out.awaitText("[fake] sleeping 3600s");
+        long jvm = run.pid();
+        List<ProcessHandle> agents = TestProcesses.liveProcessesWithEnvironment("RUNNER_JAR_IT=" + marker).stream()
+                .filter(p -> p != jvm).map(ProcessHandle::of).flatMap(java.util.Optional::stream).toList();
+        assertThat(agents).as("the agent and the process it spawned").hasSizeGreaterThanOrEqualTo(2);
+
+        new ProcessBuilder("kill", "-KILL", Long.toString(jvm)).start().waitFor();
+        assertThat(run.await(SAFETY_NET)).as("run ended").isPresent();
+
+        try {
+            java.util.concurrent.CompletableFuture.allOf(agents.stream().map(ProcessHandle::onExit)
+                    .toArray(java.util.concurrent.CompletableFuture[]::new)).get(SAFETY_NET.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(TestProcesses.liveProcessesWithEnvironment("RUNNER_JAR_IT=" + marker)).as("nothing of the job is left").isEmpty();
+        } finally {
+            agents.forEach(ProcessHandle::destroyForcibly); // a failed run of this test leaves nothing either
+        }
     }
 
     /** Ctrl-C as a terminal sends it (SIGINT to the process group); SIGTERM where SIGINT cannot be delivered. */

@@ -1,5 +1,6 @@
 package io.repobox.runner.job;
 
+import io.repobox.redis.Backoff;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.slf4j.Logger;

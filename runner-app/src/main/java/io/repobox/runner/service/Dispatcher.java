@@ -3,7 +3,7 @@ package io.repobox.runner.service;
 import io.repobox.output.redis.RedisOutput;
 import io.repobox.output.redis.RedisOutputSink;
 import io.repobox.redis.Redis;
-import io.repobox.runner.job.Backoff;
+import io.repobox.redis.Backoff;
 import io.repobox.runner.job.FailureKind;
 import io.repobox.runner.job.FinalRecord;
 import io.repobox.runner.job.Job;

@@ -9,7 +9,7 @@ import io.repobox.redis.Redis;
 import io.repobox.runner.config.RunnerConfig;
 import io.repobox.runner.environment.Environments;
 import io.repobox.runner.git.GitBinary;
-import io.repobox.runner.job.Backoff;
+import io.repobox.redis.Backoff;
 import io.repobox.runner.job.JobQueue;
 import io.repobox.runner.job.JobStore;
 import io.repobox.runner.ops.MetricsStepListener;

@@ -1,5 +1,6 @@
 package io.repobox.output.redis.internal;
 
+import io.repobox.redis.Backoff;
 import io.repobox.redis.Redis;
 import io.repobox.redis.RedisScript;
 import io.lettuce.core.ScriptOutputType;
@@ -255,7 +256,7 @@ public final class StreamWriter implements Runnable {
     private void settle(InFlight sent) {
         InFlight current = sent;
         boolean warned = false;
-        long backoffMs = 50;
+        Backoff backoff = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1));
         while (true) {
             List<Pending> retry = new ArrayList<>();
             String lastError = "";
@@ -331,18 +332,9 @@ public final class StreamWriter implements Runnable {
                 retry.forEach(p -> p.job().fail(e));
                 return;
             }
-            sleep(backoffMs);
-            backoffMs = Math.min(1000, backoffMs * 2);
+            Backoff.pause(backoff.next());
             current = send(retry, current.deadline());
             retries += current.chunks().size();
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

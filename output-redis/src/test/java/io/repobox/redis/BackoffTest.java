@@ -1,4 +1,4 @@
-package io.repobox.runner.job;
+package io.repobox.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,9 +1,9 @@
-package io.repobox.runner.job;
+package io.repobox.redis;
 
 import java.time.Duration;
 
 /**
- * Exponential backoff for retrying Redis: the first wait, doubled after every failure up to a
+ * Exponential backoff for retrying Redis (the output writer, the runner's queue and store): the first wait, doubled after every failure up to a
  * ceiling, back to the first after a success. Not thread-safe: one per retrying loop.
  */
 public final class Backoff {

@@ -25,16 +25,25 @@ final class JobConsole {
     private static final String RESET = "\033[0m";
     private static final Pattern PORCELAIN = Pattern.compile("([ +\\-*=!])\t([^\t]*):refs/heads/([^\t]*)\t(.*)");
 
+    /** How long a followed job must be silent before a terminal shows for how long. */
+    static final Duration TICK_AFTER = Duration.ofSeconds(3);
+
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean colours;
+    private final Duration tickAfter;
     private final Object lock = new Object();
     private boolean ticking;
 
     JobConsole(PrintWriter out, PrintWriter err, boolean colours) {
+        this(out, err, colours, TICK_AFTER);
+    }
+
+    JobConsole(PrintWriter out, PrintWriter err, boolean colours, Duration tickAfter) {
         this.out = out;
         this.err = err;
         this.colours = colours;
+        this.tickAfter = tickAfter;
     }
 
     /**
@@ -119,7 +128,7 @@ final class JobConsole {
 
     /** On a terminal only, a line that says how long the job has been silent; never in a pipe or a file. */
     private void tick(Duration silent) {
-        if (!colours || silent.toSeconds() < 3) {
+        if (!colours || silent.compareTo(tickAfter) < 0) {
             return;
         }
         synchronized (lock) {

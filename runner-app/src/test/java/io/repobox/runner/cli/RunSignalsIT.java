@@ -131,6 +131,50 @@ class RunSignalsIT {
         }
     }
 
+    @Test
+    void aSecondCtrlCExitsAtOnceWhileTheFirstWaitsForAStubbornAgent() throws Exception {
+        // An agent that ignores SIGTERM, and a grace period of an hour: the first Ctrl-C's cancel waits
+        // for the agent to go; the second must not wait, and still leave nothing behind.
+        Path agent = Files.writeString(dir.resolve("stubborn-agent.sh"), """
+                #!/bin/sh
+                if [ "$1" = --version ]; then echo '2.1.331 (Claude Code)'; exit 0; fi
+                trap '' TERM
+                cat > /dev/null
+                echo 'stubborn agent started'
+                while :; do sleep 1; done
+                """);
+        Files.setPosixFilePermissions(agent, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        RecordingHandler out = new RecordingHandler();
+        Map<String, String> settings = Map.of("AI_CLI_PATH", agent.toString(), "AI_OUTPUT_FORMAT", "text",
+                "ANTHROPIC_API_KEY", "sk-ant-test-key", "AI_GRACE_PERIOD", "1h", "SANDBOX", "none");
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + tmp, "-jar", Path.of("target", "runner-app.jar").toAbsolutePath().toString(),
+                "run", "--agent", "claude", "--repo", repo.toString(), "change nothing"));
+        Map<String, String> env = ChildEnvironment.inherited();
+        env.put("RUNNER_JAR_IT", marker);
+        env.put("TEMP_DIR", work.toString());
+        env.remove("REDIS_URL");
+        env.putAll(settings);
+        ProcessExecution run = ProcessRunner.start(ProcessSpec.builder(command).workingDirectory(dir).environment(env).build(), out);
+        out.awaitText("stubborn agent started");
+        long jvm = run.pid();
+        List<ProcessHandle> servers = redisServers().stream().map(ProcessHandle::of).flatMap(java.util.Optional::stream).toList();
+
+        interrupt(jvm);
+        out.awaitLine(l -> l.text().contains("Ctrl-C again to exit at once"));
+        assertThat(run.isDone()).as("the first Ctrl-C waits for the agent, which ignores SIGTERM").isFalse();
+        interrupt(jvm);
+        ProcessResult result = run.await(SAFETY_NET).orElseThrow();
+
+        assertThat(result.exitCode()).hasValue(ExitCodes.CANCELLED);
+        assertThat(out.texts()).contains("[runner] Exiting at once");
+        java.util.concurrent.CompletableFuture.allOf(servers.stream().map(ProcessHandle::onExit)
+                .toArray(java.util.concurrent.CompletableFuture[]::new)).get(SAFETY_NET.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(TestProcesses.liveProcessesWithEnvironment("RUNNER_JAR_IT=" + marker)).as("no agent is left").isEmpty();
+        assertThat(entries(work)).as("no workspace is left").isEmpty();
+        assertThat(entries(tmp)).as("no embedded Redis directory is left").isEmpty();
+    }
+
     /** Ctrl-C as a terminal sends it (SIGINT to the process group); SIGTERM where SIGINT cannot be delivered. */
     static void interrupt(long pid) throws Exception {
         boolean intIgnored = signalIgnored(pid, 2);

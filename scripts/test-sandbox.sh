@@ -20,7 +20,7 @@ run() {
     -Dtest=NoUnitTestsHere -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false "$@"
 }
 echo "== the sandbox, the hostile-agent suite, the runner suites sandboxed"
-run -Dit.test='*SandboxIT,RunnerServiceIT,RunnerRecoveryIT,RunCommandIT,!ClaudeCliSandboxIT'
+run -Dit.test='*SandboxIT,JobServiceIT,RunnerRecoveryIT,RunCommandIT,!ClaudeCliSandboxIT'
 found=0
 for cli in .tools/claude-*/node_modules/.bin/claude; do
   [ -x "$cli" ] || continue

@@ -2,7 +2,7 @@ package io.repobox.output.redis;
 
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
-import io.repobox.output.redis.internal.JobStream;
+import io.repobox.output.redis.internal.JobOutputBuffer;
 import io.repobox.redis.Redis;
 import io.repobox.redis.RedisKeys;
 import io.repobox.output.redis.internal.StreamWriter;
@@ -105,7 +105,7 @@ public final class RedisOutput implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new RedisOutputException("cannot read " + key + " from Redis at " + connector.safeUrl() + ": " + Redis.rootMessage(e), e);
         }
-        JobStream stream = writer.open(key, lastId, options.maxLines(), options.bufferBytes());
+        JobOutputBuffer stream = writer.open(key, lastId, options.maxLines(), options.bufferBytes());
         return new RedisOutputSink(stream, writer, options);
     }
 

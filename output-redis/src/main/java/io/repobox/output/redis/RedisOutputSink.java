@@ -2,7 +2,7 @@ package io.repobox.output.redis;
 
 import io.repobox.agent.output.OutputLine;
 import io.repobox.agent.output.OutputSink;
-import io.repobox.output.redis.internal.JobStream;
+import io.repobox.output.redis.internal.JobOutputBuffer;
 import io.repobox.output.redis.internal.StreamWriter;
 import java.time.Duration;
 
@@ -18,12 +18,12 @@ import java.time.Duration;
  */
 public final class RedisOutputSink implements OutputSink, AutoCloseable {
 
-    private final JobStream stream;
+    private final JobOutputBuffer stream;
     private final StreamWriter writer;
     private final RedisOutputOptions options;
     private final Duration closeTimeout;
 
-    RedisOutputSink(JobStream stream, StreamWriter writer, RedisOutputOptions options) {
+    RedisOutputSink(JobOutputBuffer stream, StreamWriter writer, RedisOutputOptions options) {
         this.stream = stream;
         this.writer = writer;
         this.options = options;

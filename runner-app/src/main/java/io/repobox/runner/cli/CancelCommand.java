@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 final class CancelCommand implements Callable<Integer> {
 
     @ParentCommand
-    RunnerCli parent;
+    RunnerCommand parent;
 
     @Spec
     CommandSpec spec;

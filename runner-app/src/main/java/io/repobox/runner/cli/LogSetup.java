@@ -16,7 +16,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * The runner's logging, set up in code (found by logback through its service file): logs go to
  * stderr, so that stdout carries only what a command prints for a person or a script, and logback
  * never prints its own status list there. LOG_FORMAT=json gives one JSON object per line; LOG_LEVEL
- * sets the level ({@link RunnerCli} makes the default INFO for serve and WARN for the other commands,
+ * sets the level ({@link RunnerCommand} makes the default INFO for serve and WARN for the other commands,
  * whose console has the job's own lines). Also faster than parsing an XML file at every start.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 final class LogsCommand implements Callable<Integer> {
 
     @ParentCommand
-    RunnerCli parent;
+    RunnerCommand parent;
 
     @Spec
     CommandSpec spec;

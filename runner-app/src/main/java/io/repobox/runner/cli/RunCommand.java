@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
 final class RunCommand implements Callable<Integer> {
 
     @ParentCommand
-    RunnerCli parent;
+    RunnerCommand parent;
 
     @Spec
     CommandSpec spec;

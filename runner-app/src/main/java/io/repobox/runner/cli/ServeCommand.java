@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 final class ServeCommand implements Callable<Integer> {
 
     @ParentCommand
-    RunnerCli parent;
+    RunnerCommand parent;
 
     @Spec
     CommandSpec spec;

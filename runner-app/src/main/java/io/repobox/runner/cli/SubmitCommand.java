@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 final class SubmitCommand implements Callable<Integer> {
 
     @ParentCommand
-    RunnerCli parent;
+    RunnerCommand parent;
 
     @Spec
     CommandSpec spec;

@@ -42,10 +42,10 @@ public final class Runner implements AutoCloseable {
     private final Redis.Connection commands;
     private final RedisOutput output;
     private final Agent agent;
-    private final RunnerService service;
+    private final JobService service;
     private final RunnerOps ops;
 
-    private Runner(Redis connector, Redis.Connection commands, RedisOutput output, Agent agent, RunnerService service,
+    private Runner(Redis connector, Redis.Connection commands, RedisOutput output, Agent agent, JobService service,
                    RunnerOps ops) {
         this.ops = ops;
         this.connector = connector;
@@ -101,7 +101,7 @@ public final class Runner implements AutoCloseable {
                     config.jobTimeout(), config.aiTimeout(), config.aiIdleTimeout(), config.allowLocalRepos(allowLocalDefault),
                     config.encryptionKey(), config.gracePeriod(), config.secrets()), store, agent, environments, sandbox)
                     .withListener(new MetricsStepListener(ops.metrics(), agentName, config.agentConfig().getString("model", "")));
-            RunnerService service = new RunnerService(new RunnerService.Settings(runnerId, config.maxConcurrentJobs(),
+            JobService service = new JobService(new JobService.Settings(runnerId, config.maxConcurrentJobs(),
                     config.maxJobsPerUser(), config.reclaimIdle(), config.shutdownGrace()), redis, commands, store, output, pipeline,
                     ops.metrics());
             return new Runner(redis, commands, output, agent, service, ops);
@@ -139,7 +139,7 @@ public final class Runner implements AutoCloseable {
         }
     }
 
-    public RunnerService service() {
+    public JobService service() {
         return service;
     }
 

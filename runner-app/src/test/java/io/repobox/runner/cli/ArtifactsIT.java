@@ -19,7 +19,7 @@ class ArtifactsIT {
 
     @Test
     void everyLibraryJarNamesItsModuleAndVersion() throws Exception {
-        String version = RunnerCli.Version.version();
+        String version = RunnerCommand.Version.version();
         for (var e : MODULES.entrySet()) {
             Path jar = Path.of("..", e.getKey(), "target", e.getKey() + "-" + version + ".jar");
             assertThat(jar).as("built before runner-app in the reactor").exists();

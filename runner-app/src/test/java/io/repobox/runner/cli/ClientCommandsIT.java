@@ -44,7 +44,7 @@ class ClientCommandsIT {
     private Result cli(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = RunnerCli.commandLine(env());
+        CommandLine cli = RunnerCommand.commandLine(env());
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         return new Result(cli.execute(args), out.toString(), err.toString());
@@ -140,7 +140,7 @@ class ClientCommandsIT {
             env.put("REDIS_URL", secured.url());
             env.put("SANDBOX", "auto");
             StringWriter out = new StringWriter();
-            CommandLine cli = RunnerCli.commandLine(env);
+            CommandLine cli = RunnerCommand.commandLine(env);
             cli.setOut(new PrintWriter(out, true));
             cli.setErr(new PrintWriter(new StringWriter(), true));
             cli.execute("doctor");
@@ -148,7 +148,7 @@ class ClientCommandsIT {
 
             env.put("REDIS_PASSWORD", "Doctor-Pass-4242");
             out = new StringWriter();
-            cli = RunnerCli.commandLine(env);
+            cli = RunnerCommand.commandLine(env);
             cli.setOut(new PrintWriter(out, true));
             cli.setErr(new PrintWriter(new StringWriter(), true));
             cli.execute("doctor");

@@ -50,7 +50,7 @@ class FleetCommandsIT {
     private Result cli(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = RunnerCli.commandLine(env());
+        CommandLine cli = RunnerCommand.commandLine(env());
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         return new Result(cli.execute(args), out.toString(), err.toString());

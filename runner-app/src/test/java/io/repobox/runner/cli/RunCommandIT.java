@@ -49,7 +49,7 @@ class RunCommandIT {
     static Outcome execute(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = RunnerCli.commandLine(env);
+        CommandLine cli = RunnerCommand.commandLine(env);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute(args);

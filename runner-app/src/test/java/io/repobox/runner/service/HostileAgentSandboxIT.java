@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.repobox.output.redis.RedisOutput;
 import io.repobox.output.redis.RedisOutputOptions;
 import io.repobox.output.redis.testing.TestRedis;
-import io.repobox.runner.cli.RunnerCli;
+import io.repobox.runner.cli.RunnerCommand;
 import io.repobox.runner.job.JobIds;
 import java.io.InputStream;
 import java.net.URI;
@@ -57,7 +57,7 @@ class HostileAgentSandboxIT {
         env.remove("SANDBOX"); // serve's default: required
         // The test class path, so that the test-only "command" provider runs the stub as the agent CLI.
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), RunnerCli.class.getName(), "serve").directory(dir.toFile())
+                System.getProperty("java.class.path"), RunnerCommand.class.getName(), "serve").directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile());
         builder.environment().clear();
         builder.environment().putAll(env);

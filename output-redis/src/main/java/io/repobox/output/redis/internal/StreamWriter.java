@@ -42,13 +42,13 @@ public final class StreamWriter implements Runnable {
     /** Batches sent before the oldest one's replies are read. */
     private static final int MAX_IN_FLIGHT = 4;
 
-    private record Pending(JobStream job, JobStream.Entry entry) {
+    private record Pending(JobOutputBuffer job, JobOutputBuffer.Entry entry) {
     }
 
     private final Redis.Connection connection;
     private final Duration outageTimeout;
     private final long ttlSeconds;
-    private final Set<JobStream> jobs = ConcurrentHashMap.newKeySet();
+    private final Set<JobOutputBuffer> jobs = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private volatile boolean idle;
@@ -68,13 +68,13 @@ public final class StreamWriter implements Runnable {
         connection.stateful().setAutoFlushCommands(false);
     }
 
-    public JobStream open(String key, String lastId, int maxLines, int bufferBytes) {
-        JobStream job = new JobStream(key, lastId, maxLines, bufferBytes, outageTimeout, this);
+    public JobOutputBuffer open(String key, String lastId, int maxLines, int bufferBytes) {
+        JobOutputBuffer job = new JobOutputBuffer(key, lastId, maxLines, bufferBytes, outageTimeout, this);
         jobs.add(job);
         return job;
     }
 
-    public void release(JobStream job) {
+    public void release(JobOutputBuffer job) {
         jobs.remove(job);
     }
 
@@ -119,7 +119,7 @@ public final class StreamWriter implements Runnable {
     static final RedisScript APPEND_SCRIPT = RedisScript.load(StreamWriter.class, "append.lua");
 
     /** One job's share of a batch: one script call. */
-    private record Chunk(JobStream job, List<JobStream.Entry> entries, CompletableFuture<List<Object>> reply) {
+    private record Chunk(JobOutputBuffer job, List<JobOutputBuffer.Entry> entries, CompletableFuture<List<Object>> reply) {
     }
 
     /** A batch sent to Redis whose replies have not been read yet. */
@@ -129,7 +129,7 @@ public final class StreamWriter implements Runnable {
     @Override
     public void run() {
         ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
-        List<JobStream.Entry> taken = new ArrayList<>(MAX_BATCH);
+        List<JobOutputBuffer.Entry> taken = new ArrayList<>(MAX_BATCH);
         try {
             while (true) {
                 if (inFlight.size() < MAX_IN_FLIGHT) {
@@ -156,8 +156,8 @@ public final class StreamWriter implements Runnable {
         }
     }
 
-    private void collect(List<Pending> batch, List<JobStream.Entry> taken) {
-        List<JobStream> snapshot = new ArrayList<>(jobs);
+    private void collect(List<Pending> batch, List<JobOutputBuffer.Entry> taken) {
+        List<JobOutputBuffer> snapshot = new ArrayList<>(jobs);
         int n = snapshot.size();
         if (n == 0) {
             return;
@@ -165,10 +165,10 @@ public final class StreamWriter implements Runnable {
         int perJob = Math.max(64, MAX_BATCH / n);
         int start = roundRobin++ % n;
         for (int i = 0; i < n && batch.size() < MAX_BATCH; i++) {
-            JobStream job = snapshot.get((start + i) % n);
+            JobOutputBuffer job = snapshot.get((start + i) % n);
             taken.clear();
             job.drainTo(taken, Math.min(perJob, MAX_BATCH - batch.size()), MAX_BATCH_BYTES / n);
-            for (JobStream.Entry e : taken) {
+            for (JobOutputBuffer.Entry e : taken) {
                 batch.add(new Pending(job, e));
             }
         }
@@ -179,7 +179,7 @@ public final class StreamWriter implements Runnable {
         try {
             idle = true;
             // Re-check after announcing idleness: a producer that queued before reading `idle` did not signal.
-            for (JobStream job : jobs) {
+            for (JobOutputBuffer job : jobs) {
                 if (job.hasQueued()) {
                     return;
                 }
@@ -213,8 +213,8 @@ public final class StreamWriter implements Runnable {
     }
 
     private Chunk sendChunk(List<Pending> pending, long now) {
-        JobStream job = pending.get(0).job();
-        List<JobStream.Entry> entries = new ArrayList<>(pending.size());
+        JobOutputBuffer job = pending.get(0).job();
+        List<JobOutputBuffer.Entry> entries = new ArrayList<>(pending.size());
         boolean end = false;
         int argc = 2;
         for (Pending p : pending) {
@@ -231,7 +231,7 @@ public final class StreamWriter implements Runnable {
         args[0] = expire ? Long.toString(ttlSeconds) : "0";
         args[1] = entries.get(0).previousId();
         int a = 2;
-        for (JobStream.Entry e : entries) {
+        for (JobOutputBuffer.Entry e : entries) {
             args[a++] = e.id();
             args[a++] = Integer.toString(e.fields().length);
             System.arraycopy(e.fields(), 0, args, a, e.fields().length);
@@ -262,7 +262,7 @@ public final class StreamWriter implements Runnable {
             String lastError = "";
             RuntimeException outage = null;
             for (Chunk chunk : current.chunks()) {
-                JobStream job = chunk.job();
+                JobOutputBuffer job = chunk.job();
                 if (outage != null) {
                     job.fail(outage);
                     continue;
@@ -296,7 +296,7 @@ public final class StreamWriter implements Runnable {
                 }
                 long size = 0;
                 for (int i = 0; i < done; i++) {
-                    JobStream.Entry e = chunk.entries().get(i);
+                    JobOutputBuffer.Entry e = chunk.entries().get(i);
                     job.written(e);
                     for (String f : e.fields()) {
                         size += f.length();

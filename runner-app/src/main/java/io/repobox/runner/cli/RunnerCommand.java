@@ -12,13 +12,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /** {@code java -jar runner-app.jar COMMAND}: the runner's command line. */
-@Command(name = "runner-app", mixinStandardHelpOptions = true, versionProvider = RunnerCli.Version.class,
+@Command(name = "runner-app", mixinStandardHelpOptions = true, versionProvider = RunnerCommand.Version.class,
         description = "Runs AI coding agents on git repositories and reports the outcome.",
         subcommands = {ServeCommand.class, RunCommand.class, SubmitCommand.class, LogsCommand.class, StatusCommand.class,
                 CancelCommand.class, RetryCommand.class, RunnersCommand.class, AgentsCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 the agent failed, 2 usage or configuration error, 3 internal error,",
                 "4 stopped following (Ctrl-C on --follow; the job goes on), 124 timed out, 130 cancelled."})
-public final class RunnerCli {
+public final class RunnerCommand {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces with error messages.")
@@ -26,7 +26,7 @@ public final class RunnerCli {
 
     private final Map<String, String> environment;
 
-    public RunnerCli(Map<String, String> environment) {
+    public RunnerCommand(Map<String, String> environment) {
         this.environment = Map.copyOf(environment);
     }
 
@@ -46,7 +46,7 @@ public final class RunnerCli {
 
     /** The command line over {@code environment}: tests pass their own map. */
     public static CommandLine commandLine(Map<String, String> environment) {
-        RunnerCli cli = new RunnerCli(environment);
+        RunnerCommand cli = new RunnerCommand(environment);
         CommandLine commandLine = new CommandLine(cli);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             boolean usage = e instanceof ConfigurationException || e instanceof ProviderLookupException
@@ -86,7 +86,7 @@ public final class RunnerCli {
         /** The project version the build wrote into version.properties. */
         static String version() {
             java.util.Properties p = new java.util.Properties();
-            try (java.io.InputStream in = RunnerCli.class.getResourceAsStream("version.properties")) {
+            try (java.io.InputStream in = RunnerCommand.class.getResourceAsStream("version.properties")) {
                 if (in != null) {
                     p.load(in);
                 }

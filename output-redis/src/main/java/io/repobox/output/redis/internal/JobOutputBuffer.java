@@ -21,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * skipped the second time, because its id is not above the stream's top item. So lines are stored
  * once each, in order, through outages.
  */
-public final class JobStream {
+public final class JobOutputBuffer {
 
     /**
      * One entry: its id, the id of the entry before it in this job ("0-0" for the first of a new
@@ -48,7 +48,7 @@ public final class JobStream {
     private RuntimeException failure;
     long lastExpireNanos; // written by the writer thread only
 
-    JobStream(String key, String lastId, int maxLines, int bufferBytes, Duration outageTimeout, StreamWriter writer) {
+    JobOutputBuffer(String key, String lastId, int maxLines, int bufferBytes, Duration outageTimeout, StreamWriter writer) {
         this.key = key;
         this.maxLines = maxLines;
         this.bufferBytes = bufferBytes;

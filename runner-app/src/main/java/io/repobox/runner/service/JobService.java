@@ -26,15 +26,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The runner service ({@code serve}), put together from its parts: the {@link Dispatcher} takes
+ * The service that takes jobs from the queue and runs them ({@code serve}, and {@code run} for one job),
+ * put together from its parts: the {@link Dispatcher} takes
  * jobs from the consumer group into at most MAX_CONCURRENT_JOBS {@link RunningJobs} (never more than
  * MAX_JOBS_PER_USER per user across all runners); {@link Upkeep} keeps leases and claims fresh,
  * reclaims stopped runners' entries and honours cancel requests; {@link Recovery} finishes what
  * stopped runners left; {@link #shutdown()} stops gracefully.
  */
-public final class RunnerService implements AutoCloseable {
+public final class JobService implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(RunnerService.class);
+    private static final Logger log = LoggerFactory.getLogger(JobService.class);
 
     /** The service's own settings. */
     public record Settings(String runnerId, int maxConcurrentJobs, int maxJobsPerUser, Duration reclaimIdle, Duration shutdownGrace) {
@@ -55,7 +56,7 @@ public final class RunnerService implements AutoCloseable {
     /** Set once the consumer group exists and the entries left from before a restart are handled. */
     private volatile boolean ready;
 
-    public RunnerService(Settings settings, Redis connector, Redis.Connection commands, JobStore store,
+    public JobService(Settings settings, Redis connector, Redis.Connection commands, JobStore store,
                          RedisOutput output, JobPipeline pipeline, RunnerMetrics metrics) {
         this.settings = settings;
         this.store = store;

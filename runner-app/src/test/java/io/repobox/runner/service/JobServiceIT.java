@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The job lifecycle against real Redis, real git (a bare repository as the remote) and the fake agent. */
-class RunnerServiceIT {
+class JobServiceIT {
 
     static TestRedis redis;
 

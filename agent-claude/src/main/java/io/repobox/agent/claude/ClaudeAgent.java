@@ -209,7 +209,7 @@ final class ClaudeAgent extends CliAgent<ClaudeSettings> {
             String detail = text.isBlank() ? lastStderrLines(p) : text;
             return "Agent failed during execution" + (detail.isEmpty() ? "" : ": " + detail);
         }
-        return "Agent reported an error: " + (text.isBlank() ? r.subtype() : text);
+        return "Agent reported an error: " + (text.isBlank() ? r.subtype() : text) + loginHint(text);
     }
 
     private static String lastStderrLines(ProcessResult p) {
@@ -240,8 +240,16 @@ final class ClaudeAgent extends CliAgent<ClaudeSettings> {
     }
 
     private static String loginHint(ProcessResult p) {
-        String tail = String.join(" ", p.stderrTail()).toLowerCase(Locale.ROOT);
-        return tail.contains("/login") || tail.contains("api key") || tail.contains("not logged in")
+        return loginHint(String.join(" ", p.stderrTail()));
+    }
+
+    /**
+     * What to do when the CLI says it has no credentials: older CLIs print that on stderr and exit,
+     * current ones (2.x) report it as an error result on stdout ("Not logged in · Please run /login").
+     */
+    private static String loginHint(String said) {
+        String text = said.toLowerCase(Locale.ROOT);
+        return text.contains("/login") || text.contains("api key") || text.contains("not logged in")
                 ? " (the CLI has no valid credentials: set ANTHROPIC_API_KEY for the runner)" : "";
     }
 

@@ -209,6 +209,16 @@ class ClaudeAgentIT {
     }
 
     @Test
+    void missingCredentialsReportedAsAResultAreExplainedToo() throws Exception {
+        // Current CLIs say it in an error result on stdout, not on stderr.
+        AgentResult result = run(agent().start(request("not-logged-in-result", "x").build(), new RecordingHandler()));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.message()).isEqualTo("Agent reported an error: Not logged in · Please run /login "
+                + "(the CLI has no valid credentials: set ANTHROPIC_API_KEY for the runner)");
+    }
+
+    @Test
     void aMultiMegabyteEventIsRenderedInBoundedLines() throws Exception {
         RecordingHandler sink = new RecordingHandler();
         AgentResult result = run(agent().start(request("huge-event", "x").build(), sink));

@@ -65,6 +65,10 @@ case "${STUB_SCENARIO:-success}" in
   not-logged-in)
     echo "Invalid API key · Please run /login" >&2
     exit 1 ;;
+  not-logged-in-result)
+    echo "$init"
+    printf '%s\n' '{"type":"result","subtype":"success","is_error":true,"duration_ms":12,"num_turns":1,"result":"Not logged in · Please run /login","session_id":"sess-1","total_cost_usd":0}'
+    exit 1 ;;
   huge-event)
     echo "$init"
     printf '{"type":"assistant","message":{"content":[{"type":"text","text":"'

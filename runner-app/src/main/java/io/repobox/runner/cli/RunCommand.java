@@ -104,7 +104,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             if (url == null) {
                 Warmup.start(); // the client's set-up on another core while the server starts (main starts it already)
-                embedded = RunRedis.start();
+                embedded = RunRedis.start(parent.environment());
                 redisRef.set(embedded);
                 url = embedded.url();
                 console.runner("Started an embedded Redis for this run on 127.0.0.1:" + embedded.port() + " (set REDIS_URL to use yours)");

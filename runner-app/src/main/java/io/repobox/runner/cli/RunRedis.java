@@ -2,7 +2,6 @@ package io.repobox.runner.cli;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -11,14 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -29,9 +25,10 @@ import java.util.concurrent.TimeUnit;
  * this JVM however the JVM ends.
  *
  * <ul>
- *   <li>Everything lives in a fresh directory of mode 700: the binary, copied there and verified
- *       against its SHA-256 before it is executed (nothing is run from a shared, predictable path),
- *       and the configuration file with a random password (never in argv, where {@code ps} shows it).
+ *   <li>Its data and configuration live in a fresh directory of mode 700: the configuration file
+ *       holds a random password (never in argv, where {@code ps} shows it). The binary is verified
+ *       against its SHA-256 before it is executed and kept in the user's private cache
+ *       ({@link RedisBinary}); nothing is run from a shared, predictable path.
  *   <li>The server listens on 127.0.0.1 only and refuses clients without the password.
  *   <li>It is started through a small {@code sh} wrapper in a session of its own (a terminal's
  *       Ctrl-C does not reach it). The wrapper reads its stdin, a pipe from this JVM: when the JVM
@@ -40,13 +37,6 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  */
 final class RunRedis implements AutoCloseable {
-
-    /** The servers this class will execute, by resource name, and the SHA-256 of each. */
-    static final Map<String, String> CHECKSUMS = Map.of(
-            "redis-server-6.2.6-v5-linux-amd64", "1f716094e08a25faee2bc7626feb9e13464ed89018ac5c376c5e9cff06bdcf52",
-            "redis-server-6.2.7-linux-arm64", "036a23aa65bfb31d2a048aa96c170b38c2fbd4f1de68ef0f9c3133dd4b1474cd",
-            "redis-server-6.2.6-v5-darwin-amd64", "7a4eb450d90a6ce9a2c651cfc4a0613b980a270c6426cbb6fa42d6c3beec9ce8",
-            "redis-server-6.2.6-v5-darwin-arm64", "c523aec5a9b6f565cff0271ef67f5c51fa83e1180e3e954ab5251b3cf6282b76");
 
     /** Waits for the JVM's pipe to close, then stops the server and removes the private directory. */
     private static final String WRAPPER = "trap '' INT HUP\n"
@@ -76,6 +66,11 @@ final class RunRedis implements AutoCloseable {
 
     /** Starts a server in a new private directory under the system temp directory. */
     static RunRedis start() {
+        return start(System.getenv());
+    }
+
+    /** {@link #start()}, with the cache directory of the server's binary found from {@code environment}. */
+    static RunRedis start(Map<String, String> environment) {
         Path dir;
         try {
             dir = Files.createTempDirectory("repobox-run-redis-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -83,8 +78,7 @@ final class RunRedis implements AutoCloseable {
             throw new UncheckedIOException("could not create a private directory for the embedded Redis; set REDIS_URL", e);
         }
         try {
-            String name = resourceName();
-            Path binary = install(dir, name, CHECKSUMS.get(name));
+            Path binary = RedisBinary.locate(dir, environment);
             byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
             String password = HexFormat.of().formatHex(random);
@@ -194,54 +188,6 @@ final class RunRedis implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         deleteQuietly(dir);
-    }
-
-    /** Copies the server into {@code dir} and checks its SHA-256 before anything executes it. */
-    static Path install(Path dir, String name, String expected) throws IOException {
-        Path target = dir.resolve("redis-server");
-        try (InputStream in = RunRedis.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null || expected == null) {
-                throw new IllegalStateException("this build has no embedded redis-server " + name + "; set REDIS_URL to a Redis server");
-            }
-            Files.copy(in, target);
-        }
-        String actual = sha256(target);
-        if (!actual.equals(expected)) {
-            Files.deleteIfExists(target);
-            throw new IllegalStateException("the embedded redis-server " + name + " does not match its known checksum (SHA-256 "
-                    + actual + ", expected " + expected + "); it was not executed. Set REDIS_URL to a Redis server");
-        }
-        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwx------"));
-        return target;
-    }
-
-    static String sha256(Path file) throws IOException {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = Files.newInputStream(file)) {
-                byte[] buffer = new byte[65536];
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    digest.update(buffer, 0, n);
-                }
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String resourceName() {
-        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
-        boolean arm = arch.contains("aarch64") || arch.contains("arm64");
-        if (os.contains("linux")) {
-            return arm ? "redis-server-6.2.7-linux-arm64" : "redis-server-6.2.6-v5-linux-amd64";
-        }
-        if (os.contains("mac")) {
-            return arm ? "redis-server-6.2.6-v5-darwin-arm64" : "redis-server-6.2.6-v5-darwin-amd64";
-        }
-        throw new IllegalStateException("there is no embedded redis-server for " + os + "/" + arch + "; set REDIS_URL to a Redis server");
     }
 
     private static int freePort() throws IOException {

@@ -117,7 +117,7 @@ public final class Redis implements AutoCloseable {
         if (clusterClient != null) {
             clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        var unused = resources.shutdown(0, 2, TimeUnit.SECONDS); // the event loops end on their own; a CLI need not wait for them
     }
 
     private static List<RedisURI> clusterSeeds(String url, String plainScheme) {

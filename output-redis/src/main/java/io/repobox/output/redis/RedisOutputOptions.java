@@ -22,8 +22,8 @@ public record RedisOutputOptions(String url, int maxLines, Duration ttl, Duratio
                                  Duration commandTimeout) {
 
     public static final int DEFAULT_MAX_LINES = 10_000;
-    public static final Duration DEFAULT_TTL = Duration.ofSeconds(86_400);
-    public static final Duration DEFAULT_OUTAGE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_TTL = Duration.ofDays(1);
+    public static final Duration DEFAULT_OUTAGE_TIMEOUT = Duration.ofMinutes(1);
     public static final int DEFAULT_BUFFER_BYTES = 4 * 1024 * 1024;
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(10);
 

@@ -66,11 +66,11 @@ public final class RunnerConfig {
         this.env = s.values();
         aiEnabled = s.bool("AI_ENABLED", true);
         agentName = aiEnabled ? s.string("AI_PROVIDER", "claude") : "fake";
-        aiTimeout = s.duration("AI_TIMEOUT", Duration.ofSeconds(1800));
+        aiTimeout = s.duration("AI_TIMEOUT", Duration.ofMinutes(30));
         String idle = s.string("AI_IDLE_TIMEOUT", null);
         aiIdleTimeout = idle != null && (idle.equals("0") || idle.equalsIgnoreCase("off")) ? null
-                : s.duration("AI_IDLE_TIMEOUT", Duration.ofSeconds(600));
-        jobTimeout = s.duration("JOB_TIMEOUT", Duration.ofSeconds(3600));
+                : s.duration("AI_IDLE_TIMEOUT", Duration.ofMinutes(10));
+        jobTimeout = s.duration("JOB_TIMEOUT", Duration.ofHours(1));
         redisUrl = RedisUrls.effective(s);
         redisPassword = s.string("REDIS_PASSWORD", null);
         runnerId = s.matching("RUNNER_ID", Hosts.defaultRunnerId(), "[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}",
@@ -81,7 +81,7 @@ public final class RunnerConfig {
         maxJobsPerUser = s.positiveInt("MAX_JOBS_PER_USER", 3);
         encryptionKey = s.string("ENCRYPTION_KEY", null);
         allowLocalRepos = s.string("ALLOW_LOCAL_REPOS", null) == null ? null : s.bool("ALLOW_LOCAL_REPOS", false);
-        outputTtl = s.duration("OUTPUT_TTL", Duration.ofSeconds(86_400));
+        outputTtl = s.duration("OUTPUT_TTL", Duration.ofDays(1));
         maxOutputLines = s.positiveInt("AI_MAX_OUTPUT_LINES", 10_000);
         outputOutageTimeout = s.duration("OUTPUT_OUTAGE_TIMEOUT", Duration.ofSeconds(60));
         environmentsFile = s.path("ENVIRONMENTS_FILE", null);

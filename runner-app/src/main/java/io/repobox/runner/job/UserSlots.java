@@ -39,7 +39,7 @@ public final class UserSlots {
 
     /** Renews the slot of a running job. */
     public void renew(String userId, String jobId) {
-        redis.sync().zadd(key(userId), System.currentTimeMillis() + lease.toMillis(), jobId);
+        redis.sync().zadd(key(userId), (double) (System.currentTimeMillis() + lease.toMillis()), jobId);
         redis.sync().pexpire(key(userId), lease.toMillis() * 4);
     }
 

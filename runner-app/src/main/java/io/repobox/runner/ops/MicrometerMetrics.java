@@ -41,6 +41,7 @@ public final class MicrometerMetrics implements RunnerMetrics, AutoCloseable {
     private final Map<String, Long> loops = new ConcurrentHashMap<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
     /** Held here: function meters keep only a weak reference to what they read. */
+    @SuppressWarnings({"UnusedVariable", "FieldCanBeLocal"}) // read by the meters, through their weak reference
     private Supplier<OutputStats> outputStats;
 
     /**

@@ -62,7 +62,7 @@ public final class ReadinessChecks implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        thread.scheduleWithFixedDelay(this::runChecks, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        var unused = thread.scheduleWithFixedDelay(this::runChecks, 0, every.toMillis(), TimeUnit.MILLISECONDS); // ends with the executor
     }
 
     /** Runs every check once, now, on the calling thread. */

@@ -71,7 +71,7 @@ final class Upkeep {
     }
 
     private void schedule(String what, Runnable round, Duration every) {
-        scheduler.scheduleWithFixedDelay(() -> {
+        var unused = scheduler.scheduleWithFixedDelay(() -> { // ends with the scheduler; a round's failure is logged in it
             try {
                 round.run();
             } catch (RuntimeException e) {

@@ -53,6 +53,7 @@ public final class StreamWriter implements Runnable {
     private final Condition work = lock.newCondition();
     private volatile boolean idle;
     // Counters for OutputStats: the plain ones are written by the writer thread alone, the adders by Lettuce's.
+    /** Written by the writer thread only (so += is safe), read by any thread for the statistics. */
     private volatile long linesWritten;
     private volatile long bytesWritten;
     private volatile long retries;
@@ -174,6 +175,7 @@ public final class StreamWriter implements Runnable {
         }
     }
 
+    @SuppressWarnings("WaitNotInLoop") // a bounded nap: the writer's loop re-checks for work after it, woken or not
     private void awaitWork() {
         lock.lock();
         try {
@@ -239,7 +241,7 @@ public final class StreamWriter implements Runnable {
         }
         CompletableFuture<List<Object>> reply = APPEND_SCRIPT.<List<Object>>evalAsync(connection, ScriptOutputType.MULTI,
                 new String[] {job.key()}, args).toCompletableFuture();
-        reply.whenComplete((r, e) -> {
+        var unused = reply.whenComplete((r, e) -> {
             if (e == null) {
                 writes.increment();
                 writeNanos.add(System.nanoTime() - now);
@@ -253,6 +255,7 @@ public final class StreamWriter implements Runnable {
      * LOADING…) are sent again, with the same ids, until the outage deadline; past it, or on an error
      * that cannot pass, their jobs fail.
      */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // the counters have this one writer thread
     private void settle(InFlight sent) {
         InFlight current = sent;
         boolean warned = false;

@@ -23,21 +23,25 @@ import java.util.Set;
  * <p>Keys are lowercase and dash-separated ({@code cli-path}, {@code max-turns}). Blank values
  * count as absent, because the contract allows optional fields to be present as empty strings.
  *
- * <p>Besides the strings, a configuration carries the {@link #environmentPolicy() environment policy}:
- * which of the host's environment variables the agent's processes do not inherit. The caller knows
- * its own secrets and settings and says so here; providers build every child environment from it.
+ * <p>Besides the strings, a configuration carries what only the caller knows: the
+ * {@link #environmentPolicy() environment policy} (which of the host's environment variables the
+ * agent's processes do not inherit; providers build every child environment from it), and the
+ * {@link #settingName(String) names its users know the settings by}, so that a provider's message
+ * says "set AI_CLI_PATH" to a runner's operator and "set 'cli-path'" to anyone else.
  * Instances are immutable and thread-safe.
  */
 public final class AgentConfig {
 
-    private static final AgentConfig EMPTY = new AgentConfig(Map.of(), EnvironmentPolicy.secretsWithheld());
+    private static final AgentConfig EMPTY = new AgentConfig(Map.of(), EnvironmentPolicy.secretsWithheld(), Map.of());
 
     private final Map<String, String> values;
     private final EnvironmentPolicy environmentPolicy;
+    private final Map<String, String> settingNames;
 
-    private AgentConfig(Map<String, String> values, EnvironmentPolicy environmentPolicy) {
+    private AgentConfig(Map<String, String> values, EnvironmentPolicy environmentPolicy, Map<String, String> settingNames) {
         this.values = values;
         this.environmentPolicy = environmentPolicy;
+        this.settingNames = settingNames;
     }
 
     /**
@@ -45,7 +49,7 @@ public final class AgentConfig {
      * null keys or values are rejected.
      */
     public static AgentConfig of(Map<String, String> values) {
-        return new AgentConfig(copy(values), EnvironmentPolicy.secretsWithheld());
+        return new AgentConfig(copy(values), EnvironmentPolicy.secretsWithheld(), Map.of());
     }
 
     private static Map<String, String> copy(Map<String, String> values) {
@@ -59,16 +63,33 @@ public final class AgentConfig {
         return EMPTY;
     }
 
-    /** A configuration where the entries of {@code overrides} replace those of this one; the policy is kept. */
+    /** A configuration where the entries of {@code overrides} replace those of this one; the policy and names are kept. */
     public AgentConfig with(Map<String, String> overrides) {
         Map<String, String> merged = new LinkedHashMap<>(values);
         merged.putAll(overrides);
-        return new AgentConfig(copy(merged), environmentPolicy);
+        return new AgentConfig(copy(merged), environmentPolicy, settingNames);
     }
 
     /** This configuration with {@code policy} deciding which host variables the agent's processes do not inherit. */
     public AgentConfig withEnvironmentPolicy(EnvironmentPolicy policy) {
-        return new AgentConfig(values, Objects.requireNonNull(policy, "policy"));
+        return new AgentConfig(values, Objects.requireNonNull(policy, "policy"), settingNames);
+    }
+
+    /**
+     * This configuration with the names the caller's users set its keys by ({@code cli-path} →
+     * {@code AI_CLI_PATH}), for messages; keys not named keep their own name.
+     */
+    public AgentConfig withSettingNames(Map<String, String> names) {
+        return new AgentConfig(values, environmentPolicy, copy(names));
+    }
+
+    /**
+     * What to call the setting {@code key} in a message for a person: the name the caller gave it
+     * ({@link #withSettingNames}), else the key in quotes ({@code 'cli-path'}).
+     */
+    public String settingName(String key) {
+        String name = settingNames.get(key);
+        return name != null ? name : "'" + key + "'";
     }
 
     /**
@@ -95,7 +116,7 @@ public final class AgentConfig {
             try {
                 return Integer.parseInt(v);
             } catch (NumberFormatException e) {
-                throw new AgentConfigException("configuration '" + key + "' must be a whole number, got '" + v + "'");
+                throw new AgentConfigException("configuration " + settingName(key) + " must be a whole number, got '" + v + "'");
             }
         });
     }
@@ -115,7 +136,7 @@ public final class AgentConfig {
             try {
                 return Durations.parse(v);
             } catch (IllegalArgumentException e) {
-                throw new AgentConfigException("configuration '" + key + "': " + e.getMessage());
+                throw new AgentConfigException("configuration " + settingName(key) + ": " + e.getMessage());
             }
         });
     }
@@ -129,7 +150,7 @@ public final class AgentConfig {
         return getString(key).map(v -> switch (v.toLowerCase(Locale.ROOT)) {
             case "true", "yes", "1", "on" -> Boolean.TRUE;
             case "false", "no", "0", "off" -> Boolean.FALSE;
-            default -> throw new AgentConfigException("configuration '" + key + "' must be true or false, got '" + v + "'");
+            default -> throw new AgentConfigException("configuration " + settingName(key) + " must be true or false, got '" + v + "'");
         });
     }
 

@@ -3,6 +3,7 @@ package io.repobox.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.repobox.agent.process.EnvironmentPolicy;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -45,5 +46,24 @@ class AgentConfigTest {
         assertThat(merged.getString("model")).hasValue("opus");
         assertThat(config.getString("model")).hasValue("sonnet");
         assertThat(AgentConfig.of(Map.of("api-key", "sk-secret")).toString()).isEqualTo("AgentConfig[api-key]");
+    }
+
+    @Test
+    void messagesNameASettingTheWayTheCallersUsersKnowIt() {
+        AgentConfig named = config.withSettingNames(Map.of("bad-int", "AI_BAD_INT"));
+
+        assertThat(config.settingName("bad-int")).isEqualTo("'bad-int'");
+        assertThat(named.settingName("bad-int")).isEqualTo("AI_BAD_INT");
+        assertThat(named.settingName("model")).isEqualTo("'model'");
+        assertThatThrownBy(() -> named.with(Map.of("model", "opus")).getInt("bad-int", 1))
+                .hasMessage("configuration AI_BAD_INT must be a whole number, got 'twelve'");
+    }
+
+    @Test
+    void carriesTheCallersEnvironmentPolicyThroughOverrides() {
+        EnvironmentPolicy policy = EnvironmentPolicy.secretsWithheld().withholding("RUNNER_ID");
+
+        assertThat(config.environmentPolicy()).isEqualTo(EnvironmentPolicy.secretsWithheld());
+        assertThat(config.withEnvironmentPolicy(policy).with(Map.of("model", "opus")).environmentPolicy()).isEqualTo(policy);
     }
 }

@@ -153,7 +153,7 @@ public abstract class CliAgent<S extends CliSettings> implements Agent {
         if (known != null) {
             return known;
         }
-        CliCheck check = CliCheck.of(tool, settings, request.workingDirectory(), env);
+        CliCheck check = CliCheck.of(tool, settings, config, request.workingDirectory(), env);
         if (!check.usable()) {
             return "!" + check.problem();
         }
@@ -171,7 +171,7 @@ public abstract class CliAgent<S extends CliSettings> implements Agent {
     protected final Optional<AgentResult> unfinished(ProcessResult p, Map<String, String> details) {
         return switch (p.outcome()) {
             case IDLE, CANCELLED -> Optional.of(AgentResult.fromProcess(p, "").withDetails(details));
-            case FAILED_TO_START, ERROR -> Optional.of(AgentResult.fromProcess(p, "(" + tool.installHint() + ")"));
+            case FAILED_TO_START, ERROR -> Optional.of(AgentResult.fromProcess(p, "(" + tool.installHint(config) + ")"));
             case EXITED, TIMED_OUT -> Optional.empty();
         };
     }

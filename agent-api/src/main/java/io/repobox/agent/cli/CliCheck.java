@@ -19,11 +19,14 @@ import java.util.Map;
  */
 public record CliCheck(Path path, String version, String problem) {
 
-    /** Checks {@code settings.cliPath()} against {@code environment} (the CLI's own) from {@code workingDirectory}. */
-    public static CliCheck of(CliTool tool, CliSettings settings, Path workingDirectory, Map<String, String> environment) {
+    /**
+     * Checks {@code settings.cliPath()} against {@code environment} (the CLI's own) from {@code workingDirectory};
+     * {@code config} names the settings in the messages.
+     */
+    public static CliCheck of(CliTool tool, CliSettings settings, AgentConfig config, Path workingDirectory, Map<String, String> environment) {
         Executables.Resolution found = Executables.resolve(settings.cliPath(), workingDirectory, environment);
         if (found.path() == null) {
-            return new CliCheck(null, null, found.message() + " (" + tool.installHint() + ")");
+            return new CliCheck(null, null, found.message() + " (" + tool.installHint(config) + ")");
         }
         CliVersion version = CliVersion.probe(found.path().toString(), environment);
         if (version.version() == null) {
@@ -51,7 +54,7 @@ public record CliCheck(Path path, String version, String problem) {
      */
     public static Readiness readiness(CliTool tool, CliSettings settings, AgentConfig config, String credentials, String facts,
                                       List<String> otherProblems) {
-        CliCheck check = of(tool, settings, Path.of("").toAbsolutePath(), config.environmentPolicy().inherited());
+        CliCheck check = of(tool, settings, config, Path.of("").toAbsolutePath(), config.environmentPolicy().inherited());
         List<String> problems = new ArrayList<>(otherProblems);
         if (check.path() == null) {
             problems.add(check.problem());

@@ -1,5 +1,6 @@
 package io.repobox.agent.cli;
 
+import io.repobox.agent.AgentConfig;
 import java.util.Objects;
 
 /**
@@ -17,9 +18,9 @@ public record CliTool(String command, String title, String installCommand) {
         Objects.requireNonNull(installCommand, "installCommand");
     }
 
-    /** What to do when the CLI is not found. */
-    public String installHint() {
-        return "install it with '" + installCommand + "', or set AI_CLI_PATH";
+    /** What to do when the CLI is not found, naming the {@code cli-path} setting as {@code config}'s caller calls it. */
+    public String installHint(AgentConfig config) {
+        return "install it with '" + installCommand + "', or set " + config.settingName("cli-path");
     }
 
     /** What to do when the CLI is older than the provider supports. */

@@ -188,10 +188,14 @@ class CliAgentIT {
     @Test
     void saysWhatToDoWhenTheCliIsMissingTooOldOrHasNoKey() throws Exception {
         assertThat(run(agent(EnvironmentPolicy.secretsWithheld(), "cli-path", "no-such-echo-cli"), new RecordingHandler(), Map.of()).message())
-                .isEqualTo("Agent could not start: 'no-such-echo-cli' not found on PATH (install it with 'npm install -g echo-cli', or set AI_CLI_PATH)");
+                .isEqualTo("Agent could not start: 'no-such-echo-cli' not found on PATH (install it with 'npm install -g echo-cli', or set 'cli-path')");
         assertThat(run(agent(EnvironmentPolicy.secretsWithheld(), "min-version", "9.0.0"), new RecordingHandler(), Map.of()).message())
                 .isEqualTo("Agent could not start: echo 1.2.3 at " + stub + " is older than the supported minimum 9.0.0; "
                         + "upgrade it with 'npm install -g echo-cli'");
+        EchoAgent named = new EchoAgent(AgentConfig.of(Map.of("cli-path", "no-such-echo-cli", "api-key", KEY))
+                .withSettingNames(Map.of("cli-path", "AI_CLI_PATH")));
+        assertThat(run(named, new RecordingHandler(), Map.of()).message()).as("the caller's name for the setting")
+                .endsWith("(install it with 'npm install -g echo-cli', or set AI_CLI_PATH)");
         EchoAgent keyless = new EchoAgent(AgentConfig.of(Map.of("cli-path", stub.toString())));
         AgentResult refused = run(keyless, new RecordingHandler(), Map.of());
         assertThat(refused.outcome()).isEqualTo(Outcome.INTERNAL_ERROR);
@@ -212,6 +216,6 @@ class CliAgentIT {
         assertThat(missing.ready()).isFalse();
         assertThat(missing.summary()).isEqualTo("Echo CLI not found; no key");
         assertThat(missing.problems()).containsExactly("set api-key",
-                "'no-such-echo-cli' not found on PATH (install it with 'npm install -g echo-cli', or set AI_CLI_PATH)");
+                "'no-such-echo-cli' not found on PATH (install it with 'npm install -g echo-cli', or set 'cli-path')");
     }
 }

@@ -174,32 +174,33 @@ final class ClaudeAgent extends CliAgent<ClaudeSettings> {
     }
 
     /** Tool calls the permission mode refused, with the settings that allow them; empty if none. */
-    private static String refusals(StreamJsonRenderer.ResultEvent r, ClaudeSettings settings) {
+    private String refusals(StreamJsonRenderer.ResultEvent r, ClaudeSettings settings) {
         if (r == null || r.permissionDenials() == 0) {
             return "";
         }
         return "; " + r.permissionDenials() + (r.permissionDenials() == 1 ? " tool call was" : " tool calls were")
-                + " refused by the permission mode '" + settings.permissionMode() + "' (allow them with AI_ALLOWED_TOOLS or AI_PERMISSION_MODE)";
+                + " refused by the permission mode '" + settings.permissionMode() + "' (allow them with " + config().settingName("allowed-tools") + " or "
+                + config().settingName("permission-mode") + ")";
     }
 
-    private static String resultMessage(StreamJsonRenderer.ResultEvent r, ProcessResult p, ClaudeSettings settings) {
+    private String resultMessage(StreamJsonRenderer.ResultEvent r, ProcessResult p, ClaudeSettings settings) {
         String text = apiErrorText(r.text());
         if (r.subtype().equals("error_max_budget_usd")) {
-            return "Agent stopped by its cost budget of $" + settings.maxCostUsd() + " (AI_MAX_COST_USD)"
+            return "Agent stopped by its cost budget of $" + settings.maxCostUsd() + " (" + config().settingName("max-cost-usd") + ")"
                     + (r.costUsd() == null ? "" : String.format(Locale.ROOT, " after spending $%.4f", r.costUsd()))
                     + (r.turns() == null ? "" : " in " + r.turns() + (r.turns() == 1 ? " turn" : " turns"))
-                    + "; raise AI_MAX_COST_USD or narrow the prompt";
+                    + "; raise " + config().settingName("max-cost-usd") + " or narrow the prompt";
         }
         if (r.subtype().equals("error_max_turns")) {
             return "Agent stopped after reaching its maximum of " + (r.turns() == null ? "" : r.turns() + " ")
-                    + "turns; raise max-turns (AI_MAX_TURNS) or narrow the prompt";
+                    + "turns; raise " + config().settingName("max-turns") + " or narrow the prompt";
         }
         Integer status = r.apiErrorStatus();
         if (status != null) {
             return switch (status) {
                 case 400 -> "The Anthropic API rejected the request (400 bad request): " + text;
                 case 401, 403 -> "Authentication rejected by the Anthropic API (" + status + "): " + text
-                        + "; check ANTHROPIC_API_KEY";
+                        + "; check " + config().settingName("api-key");
                 case 429 -> "Rate limited by the Anthropic API (429) until the CLI's retries ran out: " + text;
                 case 529 -> "The Anthropic API was overloaded (529) until the CLI's retries ran out: " + text;
                 default -> "The Anthropic API failed (" + status + "): " + text;
@@ -239,7 +240,7 @@ final class ClaudeAgent extends CliAgent<ClaudeSettings> {
         return oneLine.length() > 500 ? oneLine.substring(0, 500) + "…" : oneLine;
     }
 
-    private static String loginHint(ProcessResult p) {
+    private String loginHint(ProcessResult p) {
         return loginHint(String.join(" ", p.stderrTail()));
     }
 
@@ -247,17 +248,17 @@ final class ClaudeAgent extends CliAgent<ClaudeSettings> {
      * What to do when the CLI says it has no credentials: older CLIs print that on stderr and exit,
      * current ones (2.x) report it as an error result on stdout ("Not logged in · Please run /login").
      */
-    private static String loginHint(String said) {
+    private String loginHint(String said) {
         String text = said.toLowerCase(Locale.ROOT);
         return text.contains("/login") || text.contains("api key") || text.contains("not logged in")
-                ? " (the CLI has no valid credentials: set ANTHROPIC_API_KEY for the runner)" : "";
+                ? " (the CLI has no valid credentials: set " + config().settingName("api-key") + ")" : "";
     }
 
-    static String authenticationMessage(int status, ClaudeSettings settings) {
+    String authenticationMessage(int status, ClaudeSettings settings) {
         return "Authentication rejected by the Anthropic API (" + status + "): "
                 + (settings.apiKey() == null && settings.authToken() == null
-                ? "no ANTHROPIC_API_KEY is set for the runner and the CLI is not logged in"
-                : "the API key was refused; check ANTHROPIC_API_KEY");
+                ? "no " + config().settingName("api-key") + " is set and the CLI is not logged in"
+                : "the API key was refused; check " + config().settingName("api-key"));
     }
 
     /** The session's facts (the job record's agent_* fields) and what only Claude reports. */

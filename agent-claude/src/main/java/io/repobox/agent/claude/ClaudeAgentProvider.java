@@ -33,7 +33,7 @@ public final class ClaudeAgentProvider implements AgentProvider {
     public Readiness readiness(AgentConfig config) {
         ClaudeSettings settings = ClaudeSettings.of(config, Map.of());
         String credentials = settings.apiKey() != null ? "API key set" : settings.authToken() != null ? "auth token set"
-                : "no ANTHROPIC_API_KEY (the CLI must be logged in)";
+                : "no " + config.settingName("api-key") + " (the CLI must be logged in)";
         return CliCheck.readiness(ClaudeAgent.TOOL, settings, config, credentials, "", List.of());
     }
 }

@@ -41,14 +41,14 @@ record ClaudeSettings(String cliPath, String model, String outputFormat, String 
                 merged.put(k, v);
             }
         });
-        AgentConfig c = AgentConfig.of(merged);
+        AgentConfig c = config.with(merged); // keeps the names the caller gives its settings, for messages
         String format = c.getString("output-format", STREAM_JSON);
         if (!format.equals(TEXT) && !format.equals(STREAM_JSON)) {
-            throw new AgentConfigException("claude option 'output-format' must be text or stream-json, got '" + format + "'");
+            throw new AgentConfigException("claude option " + c.settingName("output-format") + " must be text or stream-json, got '" + format + "'");
         }
         Integer maxTurns = c.getInt("max-turns").orElse(null);
         if (maxTurns != null && maxTurns < 1) {
-            throw new AgentConfigException("claude option 'max-turns' must be at least 1, got " + maxTurns);
+            throw new AgentConfigException("claude option " + c.settingName("max-turns") + " must be at least 1, got " + maxTurns);
         }
         return new ClaudeSettings(c.getString("cli-path", "claude"), c.getString("model").orElse(null), format,
                 c.getString("permission-mode", "acceptEdits"), c.getList("allowed-tools"), c.getList("disallowed-tools"), maxTurns,
@@ -61,7 +61,7 @@ record ClaudeSettings(String cliPath, String model, String outputFormat, String 
                 c.getString("min-version", DEFAULT_MIN_VERSION), c.getString("base-url").orElse(null), maxCostUsd(c));
     }
 
-    /** max-cost-usd (AI_MAX_COST_USD): a positive dollar amount, given to the CLI as --max-budget-usd. */
+    /** max-cost-usd: a positive dollar amount, given to the CLI as --max-budget-usd. */
     static String maxCostUsd(AgentConfig c) {
         String v = c.getString("max-cost-usd").orElse(null);
         if (v == null) {
@@ -74,7 +74,7 @@ record ClaudeSettings(String cliPath, String model, String outputFormat, String 
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new AgentConfigException("claude option 'max-cost-usd' (AI_MAX_COST_USD) must be a positive amount of dollars such as 2.50, got '"
+        throw new AgentConfigException("claude option " + c.settingName("max-cost-usd") + " must be a positive amount of dollars such as 2.50, got '"
                 + v + "'");
     }
 
@@ -112,7 +112,7 @@ record ClaudeSettings(String cliPath, String model, String outputFormat, String 
         return argv;
     }
 
-    /** The API the CLI talks to: base-url (AI_BASE_URL, given to the CLI as ANTHROPIC_BASE_URL) or the public endpoint. */
+    /** The API the CLI talks to: base-url (given to the CLI as ANTHROPIC_BASE_URL) or the public endpoint. */
     String baseUrl() {
         return configuredBaseUrl != null ? configuredBaseUrl : DEFAULT_BASE_URL;
     }

@@ -131,7 +131,7 @@ class ClaudeAgentIT {
         AgentResult result = run(agent().start(request("auth-retry", "x").timeout(Duration.ofMinutes(10)).build(), new RecordingHandler()));
 
         assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(result.message()).isEqualTo("Authentication rejected by the Anthropic API (401): the API key was refused; check ANTHROPIC_API_KEY");
+        assertThat(result.message()).isEqualTo("Authentication rejected by the Anthropic API (401): the API key was refused; check 'api-key'");
         assertThat(TestProcesses.liveProcessesWithEnvironment("CLAUDE_IT=" + marker)).isEmpty();
     }
 
@@ -157,7 +157,7 @@ class ClaudeAgentIT {
 
         assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(result.exitCode()).isEmpty();
-        assertThat(result.message()).isEqualTo("Agent stopped after reaching its maximum of 5 turns; raise max-turns (AI_MAX_TURNS) or narrow the prompt");
+        assertThat(result.message()).isEqualTo("Agent stopped after reaching its maximum of 5 turns; raise 'max-turns' or narrow the prompt");
     }
 
     @Test
@@ -166,15 +166,15 @@ class ClaudeAgentIT {
 
         assertThat(Files.readAllLines(record.resolve("argv"))).contains("--max-budget-usd=0.25");
         assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(result.message()).isEqualTo("Agent stopped by its cost budget of $0.25 (AI_MAX_COST_USD) after spending $0.2612 in 4 turns; "
-                + "raise AI_MAX_COST_USD or narrow the prompt");
+        assertThat(result.message()).isEqualTo("Agent stopped by its cost budget of $0.25 ('max-cost-usd') after spending $0.2612 in 4 turns; "
+                + "raise 'max-cost-usd' or narrow the prompt");
         assertThat(result.details()).containsEntry("agent_cost_usd", "0.261200");
     }
 
     @Test
     void anInvalidCostBudgetIsRefusedNamingTheSetting() {
         assertThatThrownBy(() -> agent("max-cost-usd", "lots"))
-                .hasMessage("claude option 'max-cost-usd' (AI_MAX_COST_USD) must be a positive amount of dollars such as 2.50, got 'lots'");
+                .hasMessage("claude option 'max-cost-usd' must be a positive amount of dollars such as 2.50, got 'lots'");
     }
 
     @Test
@@ -187,7 +187,7 @@ class ClaudeAgentIT {
                 "Result: success · 2 turns · 3s · 120 tokens in (100 cached), 7 out · $0.0100");
         assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(result.message()).isEqualTo("Agent finished: 2 turns, 3s, $0.0100; 1 tool call was refused by the permission mode "
-                + "'acceptEdits' (allow them with AI_ALLOWED_TOOLS or AI_PERMISSION_MODE)");
+                + "'acceptEdits' (allow them with 'allowed-tools' or 'permission-mode')");
         assertThat(result.details()).containsEntry("agent_permission_denials", "1").containsEntry("agent_input_tokens", "120")
                 .containsEntry("agent_output_tokens", "7");
     }
@@ -205,7 +205,7 @@ class ClaudeAgentIT {
         AgentResult result = run(agent().start(request("not-logged-in", "x").build(), new RecordingHandler()));
 
         assertThat(result.message()).isEqualTo("Agent exited with code 1: Invalid API key · Please run /login "
-                + "(the CLI has no valid credentials: set ANTHROPIC_API_KEY for the runner)");
+                + "(the CLI has no valid credentials: set 'api-key')");
     }
 
     @Test
@@ -215,7 +215,7 @@ class ClaudeAgentIT {
 
         assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(result.message()).isEqualTo("Agent reported an error: Not logged in · Please run /login "
-                + "(the CLI has no valid credentials: set ANTHROPIC_API_KEY for the runner)");
+                + "(the CLI has no valid credentials: set 'api-key')");
     }
 
     @Test
@@ -260,7 +260,7 @@ class ClaudeAgentIT {
 
         assertThat(result.outcome()).isEqualTo(Outcome.INTERNAL_ERROR);
         assertThat(result.message()).isEqualTo("Agent could not start: 'no-such-claude-cli' not found on PATH "
-                + "(install it with 'npm install -g @anthropic-ai/claude-code', or set AI_CLI_PATH)");
+                + "(install it with 'npm install -g @anthropic-ai/claude-code', or set 'cli-path')");
         assertThat(new ClaudeAgentProvider().readiness(AgentConfig.of(Map.of("cli-path", "no-such-claude-cli"))).ready()).isFalse();
     }
 

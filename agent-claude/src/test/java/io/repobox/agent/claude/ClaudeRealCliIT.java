@@ -113,7 +113,7 @@ class ClaudeRealCliIT {
         assertThat(sink.texts()).contains("✗ Bash refused by the permission settings: node -e \"require('fs').writeFileSync('refused.txt', 'x')\"");
         assertThat(result.details()).containsEntry("agent_permission_denials", "1");
         assertThat(result.message()).endsWith("1 tool call was refused by the permission mode 'acceptEdits' "
-                + "(allow them with AI_ALLOWED_TOOLS or AI_PERMISSION_MODE)");
+                + "(allow them with 'allowed-tools' or 'permission-mode')");
     }
 
     @Test
@@ -122,8 +122,8 @@ class ClaudeRealCliIT {
         AgentResult result = run(agent("allowed-tools", "Bash", "max-cost-usd", "0.000001"), "Work", Duration.ofMinutes(2), new RecordingHandler());
 
         assertThat(result.outcome()).as(result.message()).isEqualTo(Outcome.FAILED);
-        assertThat(result.message()).matches("Agent stopped by its cost budget of \\$0\\.000001 \\(AI_MAX_COST_USD\\) after spending \\$\\d+\\.\\d{4}"
-                + "( in \\d+ turns?)?; raise AI_MAX_COST_USD or narrow the prompt");
+        assertThat(result.message()).matches("Agent stopped by its cost budget of \\$0\\.000001 \\('max-cost-usd'\\) after spending \\$\\d+\\.\\d{4}"
+                + "( in \\d+ turns?)?; raise 'max-cost-usd' or narrow the prompt");
         assertThat(result.details()).containsEntry("result_subtype", "error_max_budget_usd").containsKey("agent_cost_usd");
     }
 
@@ -142,7 +142,7 @@ class ClaudeRealCliIT {
         AgentResult result = run(agent(), "x", Duration.ofMinutes(5), new RecordingHandler());
 
         assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(result.message()).isEqualTo("Authentication rejected by the Anthropic API (401): the API key was refused; check ANTHROPIC_API_KEY");
+        assertThat(result.message()).isEqualTo("Authentication rejected by the Anthropic API (401): the API key was refused; check 'api-key'");
         assertThat(result.duration()).isLessThan(Duration.ofMinutes(1));
     }
 

@@ -55,7 +55,7 @@ final class CodexAgent extends CliAgent<CodexSettings> {
 
     @Override
     protected String refusal(CodexSettings settings) {
-        return settings.apiKey() == null ? "the Codex CLI has no API key; set OPENAI_API_KEY (or CODEX_API_KEY) for the runner" : null;
+        return settings.apiKey() == null ? "the Codex CLI has no API key; set " + config().settingName("api-key") : null;
     }
 
     @Override
@@ -122,8 +122,8 @@ final class CodexAgent extends CliAgent<CodexSettings> {
 
     private void warnAboutBudgets(CodexSettings settings) {
         if ((settings.maxTurns() != null || settings.maxCostUsd() != null) && budgetsWarned.compareAndSet(false, true)) {
-            log.warn("AI_MAX_TURNS and AI_MAX_COST_USD are not enforced for codex: its exec mode has no turn limit and reports tokens, "
-                    + "not cost; AI_TIMEOUT bounds the run");
+            log.warn("{} and {} are not enforced for codex: its exec mode has no turn limit and reports tokens, not cost; "
+                    + "the request's timeout bounds the run", config().settingName("max-turns"), config().settingName("max-cost-usd"));
         }
     }
 
@@ -160,12 +160,12 @@ final class CodexAgent extends CliAgent<CodexSettings> {
     }
 
     /** What a failed turn means, in words, with the setting to check. */
-    static String failureMessage(String message, CodexSettings settings) {
+    String failureMessage(String message, CodexSettings settings) {
         int status = CodexEvents.status(message);
         String detail = message.replaceFirst("^unexpected status \\d{3}[^:]*: ", "").replaceFirst(", url: \\S+$", "");
         if (status == 401 || status == 403) {
             return "Authentication rejected by the model API at " + settings.baseUrl() + " (" + status + "): " + detail
-                    + "; check OPENAI_API_KEY (or CODEX_API_KEY)";
+                    + "; check " + config().settingName("api-key");
         }
         if (status == 429) {
             return "Rate limited by the model API (429) until the CLI's retries ran out: " + detail;
@@ -174,7 +174,8 @@ final class CodexAgent extends CliAgent<CodexSettings> {
             return "The model API rejected the request (400 bad request): " + detail;
         }
         if (status == 404) {
-            return "The model API at " + settings.baseUrl() + " answered 404 (not found): " + detail + "; check AI_BASE_URL and AI_MODEL";
+            return "The model API at " + settings.baseUrl() + " answered 404 (not found): " + detail + "; check " + config().settingName("base-url") + " and "
+                    + config().settingName("model");
         }
         if (status >= 500 || message.contains("high demand")) {
             return "The model API failed" + (status >= 500 ? " (" + status + ")" : " (a server error)") + " until the CLI's retries ran out: "

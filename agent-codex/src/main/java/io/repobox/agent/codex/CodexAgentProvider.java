@@ -37,9 +37,9 @@ public final class CodexAgentProvider implements AgentProvider {
         } catch (RuntimeException e) {
             return Readiness.notReady("codex settings are invalid", List.of(e.getMessage()));
         }
-        String credentials = settings.apiKey() != null ? "API key set" : "no OPENAI_API_KEY or CODEX_API_KEY";
+        String credentials = settings.apiKey() != null ? "API key set" : "no " + config.settingName("api-key");
         List<String> problems = settings.apiKey() != null ? List.of()
-                : List.of("set OPENAI_API_KEY (or CODEX_API_KEY) for the runner: the Codex CLI gets its key from it");
+                : List.of("set " + config.settingName("api-key") + ": the Codex CLI gets its key from it");
         return CliCheck.readiness(CodexAgent.TOOL, settings, config, credentials, "; model API " + settings.baseUrl(), problems);
     }
 }

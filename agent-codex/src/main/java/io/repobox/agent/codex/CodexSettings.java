@@ -38,13 +38,13 @@ record CodexSettings(String cliPath, String model, String baseUrl, String apiKey
                 merged.put(k, v);
             }
         });
-        AgentConfig c = AgentConfig.of(merged);
+        AgentConfig c = config.with(merged); // keeps the names the caller gives its settings, for messages
         Integer maxTurns = c.getInt("max-turns").orElse(null);
         if (maxTurns != null && maxTurns < 1) {
-            throw new AgentConfigException("codex option 'max-turns' (AI_MAX_TURNS) must be at least 1, got " + maxTurns);
+            throw new AgentConfigException("codex option " + config.settingName("max-turns") + " must be at least 1, got " + maxTurns);
         }
         return new CodexSettings(c.getString("cli-path", "codex"), c.getString("model").orElse(null),
-                baseUrl(c.getString("base-url").orElse(null)), c.getString("api-key").orElse(null),
+                baseUrl(c.getString("base-url").orElse(null), c), c.getString("api-key").orElse(null),
                 c.getString("extra-args").map(v -> Arrays.asList(v.trim().split("\\s+"))).orElse(List.of()), maxTurns,
                 c.getString("max-cost-usd").orElse(null), c.getDuration("grace-period", ProcessSpec.DEFAULT_GRACE_PERIOD),
                 c.getInt("max-line-bytes", DEFAULT_MAX_LINE_BYTES), c.getBoolean("raw-events", true),
@@ -53,10 +53,10 @@ record CodexSettings(String cliPath, String model, String baseUrl, String apiKey
 
     /**
      * The Responses API base the CLI posts {@code /responses} to. A URL with no path gets the API's
-     * {@code /v1} (AI_BASE_URL=https://gateway.example → https://gateway.example/v1), as the public
+     * {@code /v1} (base-url https://gateway.example → https://gateway.example/v1), as the public
      * endpoint has it; a URL with a path is used as written.
      */
-    static String baseUrl(String configured) {
+    static String baseUrl(String configured, AgentConfig config) {
         if (configured == null) {
             return DEFAULT_BASE_URL;
         }
@@ -64,10 +64,10 @@ record CodexSettings(String cliPath, String model, String baseUrl, String apiKey
         try {
             uri = URI.create(configured);
         } catch (IllegalArgumentException e) {
-            throw new AgentConfigException("codex option 'base-url' (AI_BASE_URL) is not a URL: '" + configured + "'");
+            throw new AgentConfigException("codex option " + config.settingName("base-url") + " is not a URL: '" + configured + "'");
         }
         if (uri.getScheme() == null || uri.getHost() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
-            throw new AgentConfigException("codex option 'base-url' (AI_BASE_URL) must be an http or https URL, got '" + configured + "'");
+            throw new AgentConfigException("codex option " + config.settingName("base-url") + " must be an http or https URL, got '" + configured + "'");
         }
         String trimmed = configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
         return uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/") ? trimmed + "/v1" : trimmed;

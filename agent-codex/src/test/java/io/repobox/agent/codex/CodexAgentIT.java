@@ -158,7 +158,7 @@ class CodexAgentIT {
         assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(result.exitCode()).hasValue(1);
         assertThat(result.message()).isEqualTo("Authentication rejected by the model API at http://127.0.0.1:9/v1 (401): "
-                + "Incorrect API key provided; check OPENAI_API_KEY (or CODEX_API_KEY)");
+                + "Incorrect API key provided; check 'api-key'");
         assertThat(sink.texts()).contains("API authentication rejected (401) — retry 1 of 5", "Result: error (turn.failed)");
     }
 
@@ -208,14 +208,14 @@ class CodexAgentIT {
         AgentResult result = run(agent.start(request("success", "x").build(), new RecordingHandler()));
 
         assertThat(result.outcome()).isEqualTo(Outcome.INTERNAL_ERROR);
-        assertThat(result.message()).isEqualTo("Agent could not start: the Codex CLI has no API key; set OPENAI_API_KEY (or CODEX_API_KEY) for the runner");
+        assertThat(result.message()).isEqualTo("Agent could not start: the Codex CLI has no API key; set 'api-key'");
     }
 
     @Test
     void aMissingOrOldCliIsRefusedWithWhatToDo() throws Exception {
         Agent missing = new CodexAgentProvider().create(AgentConfig.of(Map.of("cli-path", "no-such-codex-cli", "api-key", KEY)));
         assertThat(run(missing.start(request("success", "x").build(), new RecordingHandler())).message())
-                .isEqualTo("Agent could not start: 'no-such-codex-cli' not found on PATH (install it with 'npm install -g @openai/codex', or set AI_CLI_PATH)");
+                .isEqualTo("Agent could not start: 'no-such-codex-cli' not found on PATH (install it with 'npm install -g @openai/codex', or set 'cli-path')");
         assertThat(run(agent("min-version", "9.0.0").start(request("success", "x").build(), new RecordingHandler())).message())
                 .isEqualTo("Agent could not start: codex 0.171.0 at " + stub + " is older than the supported minimum 9.0.0; "
                         + "upgrade it with 'npm install -g @openai/codex'");
@@ -228,7 +228,7 @@ class CodexAgentIT {
         assertThat(r.ready()).isTrue();
         assertThat(r.summary()).isEqualTo("codex 0.171.0 at " + stub + "; API key set; model API https://api.openai.com/v1");
         assertThat(new CodexAgentProvider().readiness(AgentConfig.of(Map.of("cli-path", stub.toString()))).problems())
-                .containsExactly("set OPENAI_API_KEY (or CODEX_API_KEY) for the runner: the Codex CLI gets its key from it");
+                .containsExactly("set 'api-key': the Codex CLI gets its key from it");
     }
 
     @Test

@@ -114,7 +114,7 @@ class CodexRealCliIT {
 
         assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(result.message()).isEqualTo("Authentication rejected by the model API at " + api.baseUrl()
-                + " (401): Incorrect API key provided; check OPENAI_API_KEY (or CODEX_API_KEY)");
+                + " (401): Incorrect API key provided; check 'api-key'");
     }
 
     @Test

@@ -20,12 +20,12 @@ class CodexSettingsTest {
 
     @Test
     void aBaseUrlWithoutAPathGetsTheApisV1AndOneWithAPathIsKept() {
-        assertThat(CodexSettings.baseUrl(null)).isEqualTo("https://api.openai.com/v1");
-        assertThat(CodexSettings.baseUrl("http://127.0.0.1:8080")).isEqualTo("http://127.0.0.1:8080/v1");
-        assertThat(CodexSettings.baseUrl("http://127.0.0.1:8080/")).isEqualTo("http://127.0.0.1:8080/v1");
-        assertThat(CodexSettings.baseUrl("https://gw.example/openai/v1/")).isEqualTo("https://gw.example/openai/v1");
-        assertThatThrownBy(() -> CodexSettings.baseUrl("ftp://x")).hasMessage(
-                "codex option 'base-url' (AI_BASE_URL) must be an http or https URL, got 'ftp://x'");
+        assertThat(CodexSettings.baseUrl(null, AgentConfig.empty())).isEqualTo("https://api.openai.com/v1");
+        assertThat(CodexSettings.baseUrl("http://127.0.0.1:8080", AgentConfig.empty())).isEqualTo("http://127.0.0.1:8080/v1");
+        assertThat(CodexSettings.baseUrl("http://127.0.0.1:8080/", AgentConfig.empty())).isEqualTo("http://127.0.0.1:8080/v1");
+        assertThat(CodexSettings.baseUrl("https://gw.example/openai/v1/", AgentConfig.empty())).isEqualTo("https://gw.example/openai/v1");
+        assertThatThrownBy(() -> CodexSettings.baseUrl("ftp://x", AgentConfig.empty())).hasMessage(
+                "codex option 'base-url' must be an http or https URL, got 'ftp://x'");
         assertThat(new CodexAgentProvider().create(AgentConfig.of(Map.of("base-url", "http://10.0.0.5:9000"))).apiEndpoint())
                 .contains(URI.create("http://10.0.0.5:9000/v1"));
     }
@@ -38,7 +38,7 @@ class CodexSettingsTest {
         assertThat(s.command(true)).containsSubsequence("--dangerously-bypass-approvals-and-sandbox", "--model=-o3",
                 "--config=model_providers.repobox={name=\"repobox\", base_url=\"http://h/v1\", env_key=\"OPENAI_API_KEY\", wire_api=\"responses\"}",
                 "--enable", "foo", "-");
-        assertThatThrownBy(() -> CodexSettings.baseUrl("http://h/a\"b")).hasMessage("codex option 'base-url' (AI_BASE_URL) is not a URL: 'http://h/a\"b'");
+        assertThatThrownBy(() -> CodexSettings.baseUrl("http://h/a\"b", AgentConfig.empty())).hasMessage("codex option 'base-url' is not a URL: 'http://h/a\"b'");
         assertThat(s.command(true).get(s.command(true).size() - 1)).isEqualTo("-");
     }
 

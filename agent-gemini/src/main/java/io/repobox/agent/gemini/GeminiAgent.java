@@ -58,7 +58,7 @@ final class GeminiAgent extends CliAgent<GeminiSettings> {
 
     @Override
     protected String refusal(GeminiSettings settings) {
-        return settings.apiKey() == null ? "the Gemini CLI has no API key; set GEMINI_API_KEY for the runner" : null;
+        return settings.apiKey() == null ? "the Gemini CLI has no API key; set " + config().settingName("api-key") : null;
     }
 
     @Override
@@ -79,7 +79,8 @@ final class GeminiAgent extends CliAgent<GeminiSettings> {
     @Override
     protected Run run(GeminiSettings settings, AgentRequest request, OutputSink sink, String version) {
         if (settings.maxCostUsd() != null && costWarned.compareAndSet(false, true)) {
-            log.warn("AI_MAX_COST_USD is not enforced for gemini: the CLI reports tokens, not cost; AI_TIMEOUT and AI_MAX_TURNS bound the run");
+            log.warn("{} is not enforced for gemini: the CLI reports tokens, not cost; the request's timeout and {} bound the run",
+                    config().settingName("max-cost-usd"), config().settingName("max-turns"));
         }
         GeminiEvents events = new GeminiEvents(sink, settings.rawEvents(), version);
         return new Run() {
@@ -154,7 +155,7 @@ final class GeminiAgent extends CliAgent<GeminiSettings> {
     }
 
     /** What a failed run means, from the result's error and the exit code (an HTTP status mod 256 above 100). */
-    static String failureMessage(int code, String error, GeminiSettings settings, String stderr) {
+    String failureMessage(int code, String error, GeminiSettings settings, String stderr) {
         Integer status = GeminiEvents.apiStatus(error);
         if (status == null && code >= 128 && code < 256) {
             status = code + 256; // the CLI exits with the API's status mod 256: 400 → 144
@@ -162,17 +163,18 @@ final class GeminiAgent extends CliAgent<GeminiSettings> {
         String detail = status != null && !error.isEmpty() ? GeminiEvents.apiMessage(error) : error.isEmpty() ? stderr : error;
         if (code == 53) {
             return "Agent stopped after reaching its maximum of " + (settings.maxTurns() == null ? "" : settings.maxTurns() + " ")
-                    + "turns; raise AI_MAX_TURNS or narrow the prompt";
+                    + "turns; raise " + config().settingName("max-turns") + " or narrow the prompt";
         }
         if (code == 41) {
-            return "The Gemini CLI refused its authentication settings (exit 41): " + detail + "; set GEMINI_API_KEY for the runner";
+            return "The Gemini CLI refused its authentication settings (exit 41): " + detail + "; set " + config().settingName("api-key");
         }
         if (status != null) {
             return switch (status) {
                 case 400 -> "The Gemini API rejected the request (400 bad request): " + detail
-                        + (detail.contains("API key") ? "; check GEMINI_API_KEY" : "");
-                case 401, 403 -> "Authentication rejected by the Gemini API (" + status + "): " + detail + "; check GEMINI_API_KEY";
-                case 404 -> "The Gemini API at " + settings.baseUrl() + " answered 404 (not found): " + detail + "; check AI_BASE_URL and AI_MODEL";
+                        + (detail.contains("API key") ? "; check " + config().settingName("api-key") : "");
+                case 401, 403 -> "Authentication rejected by the Gemini API (" + status + "): " + detail + "; check " + config().settingName("api-key");
+                case 404 -> "The Gemini API at " + settings.baseUrl() + " answered 404 (not found): " + detail + "; check " + config().settingName("base-url")
+                        + " and " + config().settingName("model");
                 case 429 -> "Rate limited by the Gemini API (429) until the CLI's retries ran out: " + detail;
                 default -> "The Gemini API failed (" + status + "): " + detail;
             };

@@ -37,9 +37,9 @@ public final class GeminiAgentProvider implements AgentProvider {
         } catch (RuntimeException e) {
             return Readiness.notReady("gemini settings are invalid", List.of(e.getMessage()));
         }
-        String credentials = settings.apiKey() != null ? "API key set" : "no GEMINI_API_KEY";
+        String credentials = settings.apiKey() != null ? "API key set" : "no " + config.settingName("api-key");
         List<String> problems = settings.apiKey() != null ? List.of()
-                : List.of("set GEMINI_API_KEY for the runner: the Gemini CLI gets its key from it");
+                : List.of("set " + config.settingName("api-key") + ": the Gemini CLI gets its key from it");
         return CliCheck.readiness(GeminiAgent.TOOL, settings, config, credentials, "; model API " + settings.baseUrl(), problems);
     }
 }

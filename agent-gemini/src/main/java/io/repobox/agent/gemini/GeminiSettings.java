@@ -39,10 +39,10 @@ record GeminiSettings(String cliPath, String model, String configuredBaseUrl, St
                 merged.put(k, v);
             }
         });
-        AgentConfig c = AgentConfig.of(merged);
+        AgentConfig c = config.with(merged); // keeps the names the caller gives its settings, for messages
         Integer maxTurns = c.getInt("max-turns").orElse(null);
         if (maxTurns != null && maxTurns < 1) {
-            throw new AgentConfigException("gemini option 'max-turns' (AI_MAX_TURNS) must be at least 1, got " + maxTurns);
+            throw new AgentConfigException("gemini option " + config.settingName("max-turns") + " must be at least 1, got " + maxTurns);
         }
         String baseUrl = c.getString("base-url").orElse(null);
         if (baseUrl != null) {
@@ -50,10 +50,10 @@ record GeminiSettings(String cliPath, String model, String configuredBaseUrl, St
             try {
                 uri = URI.create(baseUrl);
             } catch (IllegalArgumentException e) {
-                throw new AgentConfigException("gemini option 'base-url' (AI_BASE_URL) is not a URL: '" + baseUrl + "'");
+                throw new AgentConfigException("gemini option " + config.settingName("base-url") + " is not a URL: '" + baseUrl + "'");
             }
             if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-                throw new AgentConfigException("gemini option 'base-url' (AI_BASE_URL) must be an http or https URL, got '" + baseUrl + "'");
+                throw new AgentConfigException("gemini option " + config.settingName("base-url") + " must be an http or https URL, got '" + baseUrl + "'");
             }
         }
         return new GeminiSettings(c.getString("cli-path", "gemini"), c.getString("model").orElse(null), baseUrl,
@@ -64,7 +64,7 @@ record GeminiSettings(String cliPath, String model, String configuredBaseUrl, St
                 c.getString("min-version", DEFAULT_MIN_VERSION));
     }
 
-    /** The API the CLI talks to: base-url (AI_BASE_URL, given as GOOGLE_GEMINI_BASE_URL) or the public endpoint. */
+    /** The API the CLI talks to: base-url (given as GOOGLE_GEMINI_BASE_URL) or the public endpoint. */
     String baseUrl() {
         return configuredBaseUrl != null ? configuredBaseUrl : DEFAULT_BASE_URL;
     }

@@ -142,11 +142,11 @@ class GeminiAgentIT {
         AgentResult bad = run(agent().start(request("bad-key", "x").build(), new RecordingHandler()));
         assertThat(bad.exitCode()).hasValue(144);
         assertThat(bad.message()).isEqualTo("The Gemini API rejected the request (400 bad request): API key not valid. Please pass a valid API key.; "
-                + "check GEMINI_API_KEY");
+                + "check 'api-key'");
         assertThat(run(agent().start(request("server-error", "x").build(), new RecordingHandler())).message())
                 .isEqualTo("The Gemini API failed (500): Internal error encountered.");
         assertThat(run(agent().start(request("auth-method", "x").build(), new RecordingHandler())).message())
-                .isEqualTo("The Gemini CLI refused its authentication settings (exit 41): Invalid auth method selected.; set GEMINI_API_KEY for the runner");
+                .isEqualTo("The Gemini CLI refused its authentication settings (exit 41): Invalid auth method selected.; set 'api-key'");
     }
 
     @Test
@@ -154,7 +154,7 @@ class GeminiAgentIT {
         AgentResult result = run(agent("max-turns", "3").start(request("max-turns", "x").build(), new RecordingHandler()));
 
         assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(result.message()).isEqualTo("Agent stopped after reaching its maximum of 3 turns; raise AI_MAX_TURNS or narrow the prompt");
+        assertThat(result.message()).isEqualTo("Agent stopped after reaching its maximum of 3 turns; raise 'max-turns' or narrow the prompt");
     }
 
     @Test
@@ -184,11 +184,11 @@ class GeminiAgentIT {
     void withoutAKeyOrACliItRefusesToStartAndSaysWhatToDo() throws Exception {
         Agent keyless = new GeminiAgentProvider().create(AgentConfig.of(Map.of("cli-path", stub.toString())));
         assertThat(run(keyless.start(request("success", "x").build(), new RecordingHandler())).message())
-                .isEqualTo("Agent could not start: the Gemini CLI has no API key; set GEMINI_API_KEY for the runner");
+                .isEqualTo("Agent could not start: the Gemini CLI has no API key; set 'api-key'");
         Agent missing = new GeminiAgentProvider().create(AgentConfig.of(Map.of("cli-path", "no-such-gemini-cli", "api-key", KEY)));
         assertThat(run(missing.start(request("success", "x").build(), new RecordingHandler())).message())
                 .isEqualTo("Agent could not start: 'no-such-gemini-cli' not found on PATH (install it with 'npm install -g @google/gemini-cli', "
-                        + "or set AI_CLI_PATH)");
+                        + "or set 'cli-path')");
     }
 
     @Test

@@ -95,7 +95,7 @@ class GeminiRealCliIT {
         assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(result.exitCode()).hasValue(144);
         assertThat(result.message()).isEqualTo("The Gemini API rejected the request (400 bad request): API key not valid. Please pass a valid "
-                + "API key.; check GEMINI_API_KEY");
+                + "API key.; check 'api-key'");
     }
 
     @Test
@@ -106,7 +106,7 @@ class GeminiRealCliIT {
         assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(result.exitCode()).hasValue(145); // 401 mod 256
         assertThat(result.message()).isEqualTo("Authentication rejected by the Gemini API (401): Request had invalid authentication "
-                + "credentials.; check GEMINI_API_KEY");
+                + "credentials.; check 'api-key'");
     }
 
     @Test

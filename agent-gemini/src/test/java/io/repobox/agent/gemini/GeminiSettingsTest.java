@@ -23,7 +23,7 @@ class GeminiSettingsTest {
         assertThat(new GeminiAgentProvider().create(AgentConfig.of(Map.of("base-url", "http://127.0.0.1:8089"))).apiEndpoint())
                 .contains(URI.create("http://127.0.0.1:8089"));
         assertThatThrownBy(() -> GeminiSettings.of(AgentConfig.of(Map.of("base-url", "file:///x")), Map.of()))
-                .hasMessage("gemini option 'base-url' (AI_BASE_URL) must be an http or https URL, got 'file:///x'");
+                .hasMessage("gemini option 'base-url' must be an http or https URL, got 'file:///x'");
     }
 
     @Test

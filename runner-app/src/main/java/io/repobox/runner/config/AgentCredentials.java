@@ -20,7 +20,18 @@ final class AgentCredentials {
     static final List<String> SECRET_VARIABLES = List.of("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CODEX_API_KEY", "OPENAI_API_KEY",
             "GEMINI_API_KEY");
 
+    /** Provider → configuration key → how a message names the variables that feed it. */
+    private static final Map<String, Map<String, String>> NAMES = Map.of(
+            "claude", Map.of("api-key", "ANTHROPIC_API_KEY", "auth-token", "ANTHROPIC_AUTH_TOKEN"),
+            "codex", Map.of("api-key", "OPENAI_API_KEY or CODEX_API_KEY"),
+            "gemini", Map.of("api-key", "GEMINI_API_KEY"));
+
     private AgentCredentials() {
+    }
+
+    /** How {@code provider}'s messages name its credential settings: the variables, not the configuration keys. */
+    static Map<String, String> names(String provider) {
+        return NAMES.getOrDefault(provider, Map.of());
     }
 
     /** The configuration entries for {@code provider}'s credentials found in {@code env}. */

@@ -229,7 +229,10 @@ public final class RunnerConfig {
         return agentConfig;
     }
 
-    /** {@code provider}'s configuration: the AI_* variables and that provider's credentials only. */
+    /**
+     * {@code provider}'s configuration: the AI_* variables and that provider's credentials only, what
+     * children do not inherit ({@link ChildEnvironment}), and the variables' names for the provider's messages.
+     */
     public AgentConfig agentConfig(String provider) {
         Map<String, String> values = new LinkedHashMap<>(AgentCredentials.forProvider(provider, env));
         AGENT_KEYS.forEach((key, variable) -> {
@@ -238,7 +241,9 @@ public final class RunnerConfig {
                 values.put(key, v);
             }
         });
-        return AgentConfig.of(values).withEnvironmentPolicy(ChildEnvironment.POLICY);
+        Map<String, String> names = new LinkedHashMap<>(AGENT_KEYS); // messages name the variables the operator sets
+        names.putAll(AgentCredentials.names(provider));
+        return AgentConfig.of(values).withEnvironmentPolicy(ChildEnvironment.POLICY).withSettingNames(names);
     }
 
     /** Values that must never be printed: masked in every line and message. */

@@ -43,6 +43,17 @@ class RunnerConfigTest {
     }
 
     @Test
+    void theProviderLearnsWhatChildrenMustNotInheritAndHowToNameEachSettingToTheOperator() {
+        RunnerConfig config = RunnerConfig.of(Map.of("AI_PROVIDER", "codex"));
+
+        assertThat(config.agentConfig().environmentPolicy()).isEqualTo(ChildEnvironment.POLICY);
+        assertThat(config.agentConfig().settingName("cli-path")).isEqualTo("AI_CLI_PATH");
+        assertThat(config.agentConfig().settingName("api-key")).isEqualTo("OPENAI_API_KEY or CODEX_API_KEY");
+        assertThat(config.agentConfig("claude").settingName("api-key")).isEqualTo("ANTHROPIC_API_KEY");
+        assertThat(config.agentConfig("fake").settingName("lines")).isEqualTo("'lines'");
+    }
+
+    @Test
     void eachProviderGetsItsOwnKeyOnlyAndEveryKeyIsMasked() {
         RunnerConfig config = RunnerConfig.of(Map.of("AI_PROVIDER", "codex", "ANTHROPIC_API_KEY", "sk-ant-1", "OPENAI_API_KEY", "sk-openai-2",
                 "GEMINI_API_KEY", "gem-3", "AI_MAX_COST_USD", "1.50"));

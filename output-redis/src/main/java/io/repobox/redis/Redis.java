@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Turns a REDIS_URL into Lettuce connections: standalone ({@code redis://}, {@code rediss://},
@@ -42,6 +43,9 @@ public final class Redis implements AutoCloseable {
         }
     }
 
+    /** Resources built by {@link #prepare()} that the next {@code create} takes over. */
+    private static final AtomicReference<ClientResources> PREPARED = new AtomicReference<>();
+
     private final String safeUrl;
     private final Duration commandTimeout;
     private final ClientResources resources;
@@ -50,13 +54,8 @@ public final class Redis implements AutoCloseable {
 
     private Redis(String url, Duration commandTimeout) {
         this.safeUrl = redact(url);
-        // Reconnect quickly after an outage (Lettuce's default backoff grows to 30 s): output is live.
-        // No command latency statistics: nothing here reads them, and their collector loads HdrHistogram
-        // and starts a pause-detector thread in every process, a cost every short CLI command paid.
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
-                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
-                .commandLatencyPublisherOptions(DefaultEventPublisherOptions.disabled())
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS)).build();
+        ClientResources ready = PREPARED.getAndSet(null);
+        this.resources = ready != null ? ready : newResources();
         this.commandTimeout = commandTimeout;
         // Each connection's own timeout applies (see connect): the output writer uses a short one.
         TimeoutOptions timeouts = TimeoutOptions.enabled();
@@ -80,6 +79,29 @@ public final class Redis implements AutoCloseable {
             this.clusterClient = null;
             client.setOptions(ClientOptions.builder().timeoutOptions(timeouts).socketOptions(socket).build());
         }
+    }
+
+    /**
+     * Builds the client's resources (event loop groups, timer, event bus) ahead of the first
+     * {@link #create}, which then takes them over: a command-line program calls it on another thread
+     * while it parses its arguments, so that the set-up overlaps with work that does not need Redis.
+     * Resources that no {@code create} takes are never started (their threads start on first use).
+     */
+    public static void prepare() {
+        ClientResources built = newResources();
+        if (!PREPARED.compareAndSet(null, built)) {
+            var unused = built.shutdown(0, 0, TimeUnit.SECONDS);
+        }
+    }
+
+    private static ClientResources newResources() {
+        // Reconnect quickly after an outage (Lettuce's default backoff grows to 30 s): output is live.
+        // No command latency statistics: nothing here reads them, and their collector loads HdrHistogram
+        // and starts a pause-detector thread in every process, a cost every short CLI command paid.
+        return DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
+                .commandLatencyPublisherOptions(DefaultEventPublisherOptions.disabled())
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS)).build();
     }
 
     /** A connector for {@code url}; connects nothing yet. */

@@ -9,6 +9,7 @@ import io.repobox.runner.job.JobStore;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** The Redis access of the client commands (submit, logs, status, cancel): the job store, the queue, the output. */
@@ -24,7 +25,7 @@ final class RedisSession implements AutoCloseable {
 
     /** A session on the configuration's REDIS_URL, or the default one. */
     static RedisSession open(io.repobox.runner.config.RunnerConfig config) {
-        return new RedisSession(config.redisUrlOrDefault());
+        return connect(config.redisUrlOrDefault());
     }
 
     /** @throws io.repobox.runner.config.ConfigurationException if {@code jobId} cannot be a job id */
@@ -35,36 +36,50 @@ final class RedisSession implements AutoCloseable {
         return jobId;
     }
 
-    /** A session on a client of its own, closed with it. */
-    RedisSession(String url) {
-        this(url, Redis.create(url, Duration.ofSeconds(10)), true);
+    /** A session on a client of its own, closed with it: the one the warm-up connected already when it is for {@code url}. */
+    static RedisSession connect(String url) {
+        Warmup.await(); // never two threads setting up the client's classes at once
+        Optional<Warmup.EarlyConnection> early = Warmup.takeConnection(url);
+        if (early.isPresent()) {
+            if (early.get().failure() != null) {
+                throw cannotConnect(url, early.get().failure());
+            }
+            return new RedisSession(url, early.get().redis(), early.get().connection(), true);
+        }
+        Redis connector = Redis.create(url, Duration.ofSeconds(10));
+        try {
+            return new RedisSession(url, connector, connector.connect(), true);
+        } catch (RuntimeException e) {
+            connector.close();
+            throw cannotConnect(url, e);
+        }
     }
 
     /** A session on {@code connector}, a client the caller owns and closes: {@code run} shares its runner's one client. */
     static RedisSession on(Redis connector, String url) {
-        return new RedisSession(url, connector, false);
+        try {
+            return new RedisSession(url, connector, connector.connect(), false);
+        } catch (RuntimeException e) {
+            throw cannotConnect(url, e);
+        }
     }
 
-    private RedisSession(String url, Redis connector, boolean ownsConnector) {
-        Warmup.await(); // never two threads setting up the client's classes at once
+    private RedisSession(String url, Redis connector, Redis.Connection connection, boolean ownsConnector) {
         this.url = url;
         this.connector = connector;
+        this.connection = connection;
         this.ownsConnector = ownsConnector;
-        try {
-            this.connection = connector.connect();
-        } catch (RuntimeException e) {
-            if (ownsConnector) {
-                connector.close();
-            }
-            Throwable root = e;
-            while (root.getCause() != null) {
-                root = root.getCause();
-            }
-            throw new IllegalStateException("cannot connect to Redis at " + Redis.redact(url) + ": "
-                    + (root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().replaceAll(".*: ", "")), e);
-        }
         this.store = new JobStore(connection);
         this.queue = new JobQueue(connection, connection, "client");
+    }
+
+    private static IllegalStateException cannotConnect(String url, RuntimeException e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return new IllegalStateException("cannot connect to Redis at " + Redis.redact(url) + ": "
+                + (root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().replaceAll(".*: ", "")), e);
     }
 
     /** Writes a job exactly as the web app does: the hash with status pending, then the queue entry. */

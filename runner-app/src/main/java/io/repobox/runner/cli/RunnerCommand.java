@@ -39,7 +39,7 @@ public final class RunnerCommand {
         if (System.getProperty("io.lettuce.core.jfr") == null) {
             System.setProperty("io.lettuce.core.jfr", "false");
         }
-        Warmup.startFor(args);
+        Warmup.startFor(args, System.getenv());
         Signals.enabled = true;
         System.exit(commandLine(System.getenv()).execute(args));
     }

@@ -1,7 +1,12 @@
 package io.repobox.runner.cli;
 
+import io.repobox.redis.Redis;
 import java.lang.reflect.Proxy;
+import io.repobox.runner.config.RunnerConfig;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
@@ -10,14 +15,17 @@ import org.slf4j.LoggerFactory;
  * Start-up time: prepares the Redis client on the second core while the main thread does work that
  * does not need it (picocli building its model of the command line, reading the configuration, the
  * embedded Redis starting). A short command such as {@code status} spends most of its life setting
- * up Lettuce, Netty and Reactor (about 1,400 classes, the logging and the proxy class behind
- * Lettuce's synchronous API, which the JVM generates for some 400 methods); done here, that overlaps
- * with the rest instead of following it.
+ * up Lettuce, Netty and Reactor (about 1,400 classes, the logging, the client's event loops and the
+ * proxy class behind Lettuce's synchronous API, which the JVM generates for some 400 methods) and
+ * connecting; done here, that overlaps with the rest instead of following it. For a client command
+ * whose Redis is the environment's REDIS_URL, the connection itself is opened here and handed to
+ * the command's session ({@link #takeConnection}); a failure to connect is handed over the same way,
+ * so the command reports it exactly as it would have.
  *
  * <p>The main thread {@link #await() waits} for the warm-up before it builds its first Redis client,
  * so the two threads never initialise the same classes at once (class initialisation that runs in
- * two threads in opposite orders can deadlock). Nothing here is needed for correctness: a failure is
- * ignored and the client then loads what it needs itself.
+ * two threads in opposite orders can deadlock). Nothing here is needed for correctness: a failure to
+ * warm up is ignored and the client then loads what it needs itself.
  */
 final class Warmup {
 
@@ -30,42 +38,98 @@ final class Warmup {
             "io.netty.channel.DefaultChannelId", "io.lettuce.core.StatefulRedisConnectionImpl", "io.lettuce.core.RedisAsyncCommandsImpl",
             "io.lettuce.core.RedisReactiveCommandsImpl", "io.lettuce.core.FutureSyncInvocationHandler");
 
+    /** The client commands, which connect to REDIS_URL as soon as they start: the warm-up may connect for them. */
+    private static final Set<String> CLIENT_COMMANDS = Set.of("submit", "logs", "status", "cancel", "retry", "runners");
+
+    /**
+     * A connection the warm-up opened to REDIS_URL while the command line was being parsed, or why it
+     * could not: the session takes it over (or reports the same failure, rather than waiting for a
+     * second connect timeout).
+     */
+    record EarlyConnection(String url, Redis redis, Redis.Connection connection, RuntimeException failure) {
+    }
+
     private static volatile Thread thread;
+    private static volatile EarlyConnection early;
 
     private Warmup() {
     }
 
-    /** Starts the warm-up when {@code args} name a command that talks to Redis. */
-    static void startFor(String[] args) {
-        if (args.length > 0 && REDIS_COMMANDS.contains(args[0]) && !List.of(args).contains("--help")) {
-            start();
+    /**
+     * Starts the warm-up when {@code args} name a command that talks to Redis. For a client command
+     * whose Redis is REDIS_URL of {@code environment} as it stands (no flag that could change it), it
+     * also connects.
+     */
+    static void startFor(String[] args, Map<String, String> environment) {
+        List<String> words = List.of(args);
+        if (args.length == 0 || !REDIS_COMMANDS.contains(args[0]) || words.contains("--help")) {
+            return;
         }
+        boolean flagsMayChangeRedis = words.stream().anyMatch(w -> w.startsWith("--redis") || w.startsWith("--set") || w.startsWith("-D"));
+        String url = CLIENT_COMMANDS.contains(args[0]) && !flagsMayChangeRedis ? redisUrl(environment) : null;
+        start(url);
     }
 
-    static synchronized void start() {
+    static void start() {
+        start(null);
+    }
+
+    private static synchronized void start(String connectTo) {
         if (thread != null) {
             return;
         }
-        Thread t = new Thread(Warmup::run, "repobox-warmup");
+        Thread t = new Thread(() -> run(connectTo), "repobox-warmup");
         t.setDaemon(true);
         thread = t;
         t.start();
     }
 
-    /** Waits (a few seconds at most) for a started warm-up to end; returns at once when none was started. */
+    /** Waits for a started warm-up to end (bounded by its connect timeout); returns at once when none was started. */
     static void await() {
         Thread t = thread;
         if (t == null) {
             return;
         }
         try {
-            t.join(TimeUnit.SECONDS.toMillis(5));
+            t.join(TimeUnit.SECONDS.toMillis(15));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private static void run() {
+    /**
+     * The connection opened for {@code url}, once; empty when none was opened for that URL (the
+     * caller connects itself). Call after {@link #await()}.
+     */
+    static Optional<EarlyConnection> takeConnection(String url) {
+        EarlyConnection taken;
+        synchronized (Warmup.class) {
+            taken = early;
+            early = null;
+        }
+        if (taken == null) {
+            return Optional.empty();
+        }
+        if (!taken.url().equals(url)) {
+            if (taken.redis() != null) {
+                taken.connection().close();
+                taken.redis().close();
+            }
+            return Optional.empty();
+        }
+        return Optional.of(taken);
+    }
+
+    /** REDIS_URL as the client commands resolve it, or null when the configuration cannot be read here (the command will say why). */
+    private static String redisUrl(Map<String, String> environment) {
+        try {
+            return RunnerConfig.of(environment).redisUrlOrDefault();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static void run(String connectTo) {
         try {
             LoggerFactory.getLogger(Warmup.class); // the logging set-up, which the client's first class triggers anyway
             ClassLoader loader = Warmup.class.getClassLoader();
@@ -78,8 +142,22 @@ final class Warmup {
                     new Class<?>[] {Class.forName("io.lettuce.core.api.sync.RedisCommands"),
                             Class.forName("io.lettuce.core.cluster.api.sync.RedisClusterCommands")},
                     (proxy, method, arguments) -> null);
+            java.nio.channels.Selector.open().close(); // the NIO classes the event loop opens
+            Redis.prepare(); // the client's resources, taken over by the first client this process makes
         } catch (Throwable ignored) {
             // only an optimisation
+        }
+        if (connectTo != null) {
+            Redis redis = null;
+            try {
+                redis = Redis.create(connectTo, Duration.ofSeconds(10));
+                early = new EarlyConnection(connectTo, redis, redis.connect(), null);
+            } catch (RuntimeException e) {
+                if (redis != null) {
+                    redis.close();
+                }
+                early = new EarlyConnection(connectTo, null, null, e);
+            }
         }
     }
 }

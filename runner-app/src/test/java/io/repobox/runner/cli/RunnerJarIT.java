@@ -42,6 +42,15 @@ class RunnerJarIT {
         return startWithStdin(out, "", args);
     }
 
+    private ProcessExecution startWithEnvironment(RecordingHandler out, Map<String, String> settings, String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        Map<String, String> env = ChildEnvironment.inherited();
+        env.putAll(settings);
+        return ProcessRunner.start(ProcessSpec.builder(command).workingDirectory(repo).environment(env).build(), out);
+    }
+
     private ProcessExecution startWithStdin(RecordingHandler out, String stdin, String... args) {
         List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", JAR.toString()));
@@ -104,6 +113,30 @@ class RunnerJarIT {
         assertThat(failed.exitCode()).hasValue(ExitCodes.INTERNAL);
         assertThat(status.texts(io.repobox.agent.output.OutputLine.Stream.STDOUT)).as("no logging status dump on stdout").isEmpty();
         assertThat(status.texts(io.repobox.agent.output.OutputLine.Stream.STDERR)).containsExactly(
+                "error: cannot connect to Redis at redis://127.0.0.1:1: Connection refused");
+    }
+
+    @Test
+    void clientCommandsUseTheConnectionOpenedWhileTheirArgumentsAreParsedAndReportItsFailure() throws Exception {
+        // With REDIS_URL in the environment, the jar connects on a second thread while picocli parses;
+        // the command then uses that connection, or reports why it failed, exactly as it would itself.
+        try (io.repobox.output.redis.testing.TestRedis redis = io.repobox.output.redis.testing.TestRedis.startPersistent()) {
+            RecordingHandler submitted = new RecordingHandler();
+            ProcessResult submit = startWithEnvironment(submitted, Map.of("REDIS_URL", redis.url()), "submit", "--repo",
+                    "https://example.com/r.git", "do it").await(SAFETY_NET).orElseThrow();
+            assertThat(submit.exitCode()).as(String.join("\n", submitted.texts())).hasValue(0);
+            String id = submitted.texts(io.repobox.agent.output.OutputLine.Stream.STDOUT).get(0);
+
+            RecordingHandler status = new RecordingHandler();
+            assertThat(startWithEnvironment(status, Map.of("REDIS_URL", redis.url()), "status", id).await(SAFETY_NET).orElseThrow()
+                    .exitCode()).hasValue(0);
+            assertThat(status.texts(io.repobox.agent.output.OutputLine.Stream.STDOUT)).contains("status: pending", "id: " + id);
+        }
+        RecordingHandler refused = new RecordingHandler();
+        ProcessResult failed = startWithEnvironment(refused, Map.of("REDIS_URL", "redis://127.0.0.1:1"), "status", UUID.randomUUID().toString())
+                .await(SAFETY_NET).orElseThrow();
+        assertThat(failed.exitCode()).hasValue(ExitCodes.INTERNAL);
+        assertThat(refused.texts(io.repobox.agent.output.OutputLine.Stream.STDERR)).containsExactly(
                 "error: cannot connect to Redis at redis://127.0.0.1:1: Connection refused");
     }
 }

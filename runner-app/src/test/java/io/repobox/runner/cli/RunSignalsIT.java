@@ -50,10 +50,14 @@ class RunSignalsIT {
     }
 
     private ProcessExecution run(RecordingHandler out, String prompt, Map<String, String> settings) {
+        return run(out, "fake", prompt, settings);
+    }
+
+    private ProcessExecution run(RecordingHandler out, String agent, String prompt, Map<String, String> settings) {
         // env resets SIGINT, which a CI launcher may have set to ignored (inherited by every child).
         List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.io.tmpdir=" + tmp, "-jar", Path.of("target", "runner-app.jar").toAbsolutePath().toString(),
-                "run", "--agent", "fake", "--repo", repo.toString(), prompt));
+                "run", "--agent", agent, "--repo", repo.toString(), prompt));
         Map<String, String> env = ChildEnvironment.inherited();
         env.put("RUNNER_JAR_IT", marker);
         env.put("AI_GRACE_PERIOD", "1s");
@@ -145,17 +149,8 @@ class RunSignalsIT {
                 """);
         Files.setPosixFilePermissions(agent, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         RecordingHandler out = new RecordingHandler();
-        Map<String, String> settings = Map.of("AI_CLI_PATH", agent.toString(), "AI_OUTPUT_FORMAT", "text",
-                "ANTHROPIC_API_KEY", "sk-ant-test-key", "AI_GRACE_PERIOD", "1h", "SANDBOX", "none");
-        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + tmp, "-jar", Path.of("target", "runner-app.jar").toAbsolutePath().toString(),
-                "run", "--agent", "claude", "--repo", repo.toString(), "change nothing"));
-        Map<String, String> env = ChildEnvironment.inherited();
-        env.put("RUNNER_JAR_IT", marker);
-        env.put("TEMP_DIR", work.toString());
-        env.remove("REDIS_URL");
-        env.putAll(settings);
-        ProcessExecution run = ProcessRunner.start(ProcessSpec.builder(command).workingDirectory(dir).environment(env).build(), out);
+        ProcessExecution run = run(out, "claude", "change nothing", Map.of("AI_CLI_PATH", agent.toString(), "AI_OUTPUT_FORMAT", "text",
+                "ANTHROPIC_API_KEY", "sk-ant-test-key", "AI_GRACE_PERIOD", "1h", "SANDBOX", "none"));
         out.awaitText("stubborn agent started");
         long jvm = run.pid();
         List<ProcessHandle> servers = redisServers().stream().map(ProcessHandle::of).flatMap(java.util.Optional::stream).toList();

@@ -1,6 +1,6 @@
 package io.repobox.agent;
-import io.repobox.agent.output.OutputSink;
 
+import io.repobox.agent.output.OutputSink;
 import java.net.URI;
 import java.util.Optional;
 

@@ -1,6 +1,6 @@
 package io.repobox.agent;
-import io.repobox.agent.output.Durations;
 
+import io.repobox.agent.output.Durations;
 import io.repobox.agent.process.EnvironmentPolicy;
 import java.time.Duration;
 import java.util.Arrays;

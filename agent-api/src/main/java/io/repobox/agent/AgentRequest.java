@@ -1,6 +1,6 @@
 package io.repobox.agent;
-import io.repobox.agent.output.SecretMasker;
 
+import io.repobox.agent.output.SecretMasker;
 import io.repobox.agent.process.ProcessLauncher;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,13 +1,12 @@
 package io.repobox.agent.spi;
-import io.repobox.agent.Agent;
-import io.repobox.agent.AgentConfig;
-import io.repobox.agent.AgentExecution;
-import io.repobox.agent.AgentResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.repobox.agent.spi.AgentProvider;
+import io.repobox.agent.Agent;
+import io.repobox.agent.AgentConfig;
+import io.repobox.agent.AgentExecution;
+import io.repobox.agent.AgentResult;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;

@@ -26,8 +26,8 @@ import java.util.Set;
  * @param idleTimeout      how long the agent may print nothing (stdout or stderr) before its process
  *                         tree is stopped as hung ({@link AgentResult.Outcome#IDLE}); positive, or
  *                         null (the default) for no limit. Providers pass it to every process they start.
- * @param environment      variables added to the agent's environment (after the runner's own
- *                         secrets and configuration have been removed); never null
+ * @param environment      variables added to the agent's environment, on top of the host's without
+ *                         what the agent's {@link AgentConfig#environmentPolicy()} withholds; never null
  * @param options          provider-specific options for this request, overriding the provider's
  *                         configuration (for example {@code model}); never null
  * @param secrets          values to mask in every line of output and in the result message

@@ -3,7 +3,6 @@ package io.repobox.agent.event;
 import io.repobox.agent.output.Durations;
 import io.repobox.agent.output.OutputLine;
 import io.repobox.agent.output.OutputSink;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

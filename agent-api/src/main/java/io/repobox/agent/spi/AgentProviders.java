@@ -1,6 +1,5 @@
 package io.repobox.agent.spi;
 
-import io.repobox.agent.spi.AgentProvider;
 import java.net.URL;
 import java.security.CodeSource;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package io.repobox.agent.process;
 
-import io.repobox.agent.process.ProcessResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;

@@ -4,6 +4,8 @@
 # Usage: benchmarks/load-fault-suite.sh [full|small]   (default full: 300 jobs, 3 runners; CI runs small)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -q -B -ntp -DskipTests install -pl runner-app -am
-cp=$(./mvnw -q -B -ntp -pl runner-app dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)
+cpfile="$(mktemp)"
+# Built in the reactor (nothing is installed into the local repository); runner-app's class path is written last.
+./mvnw -q -B -ntp -DskipTests package dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cpfile" -pl runner-app -am
+cp=$(cat "$cpfile") && rm -f "$cpfile"
 exec java -DLOG_LEVEL=WARN -cp "runner-app/target/test-classes:runner-app/target/classes:$cp" io.repobox.runner.reliability.LoadFaultSuite "${1:-full}"

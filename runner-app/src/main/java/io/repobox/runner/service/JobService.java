@@ -62,7 +62,10 @@ public final class JobService implements AutoCloseable {
         this.store = store;
         this.blocking = connector.connect(Duration.ofSeconds(30));
         this.queue = new JobQueue(commands, blocking, settings.runnerId());
-        UserSlots slots = new UserSlots(commands, settings.maxJobsPerUser(), JobLeases.LEASE);
+        // A slot outlives its job's lease by one renewal interval: the slot is taken before the lease
+        // is first written, so with equal terms a runner that died at once would free the slot while
+        // its job still looked running, and another job of the user could start beside it.
+        UserSlots slots = new UserSlots(commands, settings.maxJobsPerUser(), JobLeases.LEASE.plus(Heartbeat.INTERVAL));
         JobLeases leases = new JobLeases(commands, settings.runnerId());
         this.running = new RunningJobs(settings.maxConcurrentJobs());
         this.jobs = Executors.newFixedThreadPool(settings.maxConcurrentJobs(), r -> {

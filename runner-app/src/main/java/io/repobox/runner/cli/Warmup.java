@@ -78,11 +78,6 @@ final class Warmup {
         if (thread != null) {
             return;
         }
-        // The logging set-up (logback: some 70 ms) on a thread of its own, beside the client's: SLF4J
-        // hands out substitute loggers to classes that ask while it initialises, so neither waits.
-        Thread logging = new Thread(() -> LoggerFactory.getLogger(Warmup.class), "repobox-warmup-logging");
-        logging.setDaemon(true);
-        logging.start();
         Thread t = new Thread(() -> run(connectTo), "repobox-warmup");
         t.setDaemon(true);
         thread = t;
@@ -136,6 +131,7 @@ final class Warmup {
 
     private static void run(String connectTo) {
         try {
+            LoggerFactory.getLogger(Warmup.class); // the logging set-up, which the client's first class triggers anyway
             ClassLoader loader = Warmup.class.getClassLoader();
             for (String name : CLASSES) {
                 Class.forName(name, true, loader);

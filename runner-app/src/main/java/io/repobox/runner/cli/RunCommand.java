@@ -66,6 +66,9 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "PROMPT", description = "The prompt (or use --prompt-file).")
     String prompt;
 
+    /** Set by a second Ctrl-C: the signal's thread ends the process, and this command's own thread must not end it first. */
+    private static volatile boolean exitingAtOnce;
+
     @Override
     public Integer call() throws Exception {
         String promptText = Prompts.read(prompt, promptFile);
@@ -96,6 +99,7 @@ final class RunCommand implements Callable<Integer> {
             }
         }, () -> {
             console.runner("Exiting at once");
+            exitingAtOnce = true;
             exitAtOnce(config, jobId.get(), redisRef.get());
         });
 
@@ -130,6 +134,9 @@ final class RunCommand implements Callable<Integer> {
                 return JobConsole.exitCode(job);
             }
         } finally {
+            while (exitingAtOnce) {
+                java.util.concurrent.locks.LockSupport.park(); // the second Ctrl-C decides the exit (130), not this thread
+            }
             if (embedded != null) {
                 embedded.close();
             }
@@ -146,9 +153,19 @@ final class RunCommand implements Callable<Integer> {
             keep.add(redis.pid());
             ProcessHandle.of(redis.pid()).ifPresent(w -> w.descendants().forEach(d -> keep.add(d.pid())));
         }
-        ProcessHandle.current().descendants().filter(p -> !keep.contains(p.pid())).forEach(ProcessHandle::destroyForcibly);
-        if (jobId != null && config.cleanupAfterJob()) {
-            Workspaces.delete(config.tempDir().resolve(jobId)); // best effort: the process goes away at the person's request
+        // The job's thread goes on meanwhile and may start its next process (a git step) after a
+        // sweep: sweep and delete until a pass finds nothing left (a few passes at most).
+        Path workspace = jobId != null && config.cleanupAfterJob() ? config.tempDir().resolve(jobId) : null;
+        for (int pass = 0; pass < 20; pass++) {
+            java.util.List<ProcessHandle> left = ProcessHandle.current().descendants().filter(p -> !keep.contains(p.pid()) && p.isAlive()).toList();
+            left.forEach(ProcessHandle::destroyForcibly);
+            left.forEach(p -> p.onExit().completeOnTimeout(p, 200, java.util.concurrent.TimeUnit.MILLISECONDS).join());
+            if (workspace != null) {
+                Workspaces.delete(workspace); // best effort: the process goes away at the person's request
+            }
+            if (left.isEmpty() && (workspace == null || !Files.exists(workspace, java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
+                break;
+            }
         }
         Runtime.getRuntime().halt(ExitCodes.CANCELLED);
     }

@@ -21,13 +21,8 @@ public final class NewSession {
 
     private static final Path SH = find(Path.of("/bin/sh"), Path.of("/usr/bin/sh"));
 
-    /**
-     * The watch over one session: it waits on a pipe from this JVM that nobody writes to and that
-     * only closes when the JVM is gone, however it ends, then kills the session's process group. It
-     * ignores the signals a terminal or a supervisor sends to the JVM's whole process group, so that
-     * the JVM, which survives those, keeps its watch.
-     */
-    private static final String WATCH = "trap '' INT HUP TERM QUIT\nread -r _ || kill -9 \"-$1\" 2>/dev/null\n";
+    /** Made on the first child that leads its own group; lives as long as the JVM. */
+    private static final SessionWatch WATCH = SH == null ? null : new SessionWatch(SH);
 
     private NewSession() {
     }
@@ -50,31 +45,17 @@ public final class NewSession {
     /**
      * Ends {@code child}'s session with this JVM: a child started through {@link #wrap} leads a
      * session and process group of its own, out of reach of the JVM's terminal, and so would outlive
-     * a JVM that is killed (SIGKILL, the OOM killer) before it could stop its children. A small
-     * {@code sh} watches the JVM and kills the group when the JVM is gone. {@link Watch#close()}
-     * ends the watch once the group is known to be gone (never later: the group id could be reused).
+     * a JVM that is killed (SIGKILL, the OOM killer) before it could stop its children. The JVM's
+     * {@link SessionWatch} kills the group when the JVM is gone. {@link Watch#close()} takes the group
+     * off its list once the group is known to be gone (never later: the group id could be reused).
      * Without {@code sh}, the watch is a no-op.
      */
     public static Watch watch(Process child) {
-        if (SH == null) {
+        long group = child.pid(); // setsid made it the leader of a group with its own id
+        if (WATCH == null || !WATCH.add(group)) {
             return () -> { };
         }
-        try {
-            ProcessBuilder builder = new ProcessBuilder(SH.toString(), "-c", WATCH, "repobox-watch", Long.toString(child.pid()))
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
-            builder.environment().clear(); // it needs nothing, and the JVM's environment holds its secrets
-            Process watcher = builder.start();
-            return () -> {
-                watcher.destroyForcibly(); // SIGKILL: it ignores the rest, and must not act on the pipe closing below
-                try {
-                    watcher.getOutputStream().close();
-                } catch (java.io.IOException ignored) {
-                    // already closed
-                }
-            };
-        } catch (java.io.IOException e) {
-            return () -> { };
-        }
+        return () -> WATCH.remove(group);
     }
 
     /** A started watch; {@link #close()} ends it without touching the child's group. */

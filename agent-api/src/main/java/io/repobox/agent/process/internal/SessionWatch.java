@@ -35,6 +35,7 @@ final class SessionWatch {
     private final Path sh;
     private Process watcher;
     private OutputStream pipe;
+    private boolean hooked;
 
     SessionWatch(Path sh) {
         this.sh = sh;
@@ -48,6 +49,26 @@ final class SessionWatch {
     /** Takes {@code group} off the list. */
     synchronized void remove(long group) {
         send("- " + group + "\n");
+    }
+
+    /**
+     * At a normal exit: closes the pipe (the watcher ends the groups still listed, normally none) and
+     * waits briefly for it. Left running, the watcher would keep the JVM's reaper thread waiting on
+     * it, and the JVM waits for such threads at exit (about 300 ms on every command).
+     */
+    private synchronized void end() {
+        if (pipe == null) {
+            return;
+        }
+        try {
+            pipe.close();
+            watcher.waitFor(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // gone already
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        pipe = null;
     }
 
     private boolean send(String line) {
@@ -77,6 +98,10 @@ final class SessionWatch {
             builder.environment().clear(); // it needs nothing, and the JVM's environment holds its secrets
             watcher = builder.start();
             pipe = watcher.getOutputStream();
+            if (!hooked) {
+                hooked = true;
+                Runtime.getRuntime().addShutdownHook(new Thread(this::end, "repobox-session-watch-end"));
+            }
             return true;
         } catch (IOException e) {
             watcher = null;

@@ -139,7 +139,9 @@ public final class Redis implements AutoCloseable {
         if (clusterClient != null) {
             clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
-        var unused = resources.shutdown(0, 2, TimeUnit.SECONDS); // the event loops end on their own; a CLI need not wait for them
+        // Waited for: the event loops' threads sit in native code (epoll) until they end, and a JVM
+        // that exits while any thread is in native code waits up to 300 ms for it.
+        resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
 
     private static List<RedisURI> clusterSeeds(String url, String plainScheme) {

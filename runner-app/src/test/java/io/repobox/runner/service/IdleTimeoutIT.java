@@ -3,51 +3,14 @@ package io.repobox.runner.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.repobox.output.redis.OutputEntry;
-import io.repobox.output.redis.testing.TestRedis;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** AI_IDLE_TIMEOUT through the whole job path: real Redis, real git, the fake agent and a real hook. */
-class IdleTimeoutIT {
-
-    static TestRedis redis;
-
-    @TempDir
-    Path dir;
-
-    RunnerHarness h;
-    Runner runner;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = TestRedis.startPersistent();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        redis.redis().flushall();
-        h = new RunnerHarness(redis, dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (runner != null) {
-            runner.close();
-        }
-    }
+class IdleTimeoutIT extends RunnerTestBase {
 
     @Test
     void anAgentThatGoesSilentEndsIdleWithTheSettingNamed() throws Exception {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.XReadArgs;
 import io.repobox.output.redis.OutputEntry;
-import io.repobox.output.redis.testing.TestRedis;
 import io.repobox.runner.job.JobIds;
 import io.repobox.runner.job.JobQueue;
 import io.repobox.runner.secrets.TokenCipher;
@@ -17,46 +16,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The job lifecycle against real Redis, real git (a bare repository as the remote) and the fake agent. */
-class JobServiceIT {
-
-    static TestRedis redis;
-
-    @TempDir
-    Path dir;
-
-    RunnerHarness h;
-    Runner runner;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = TestRedis.startPersistent();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        redis.redis().flushall();
-        h = new RunnerHarness(redis, dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (runner != null) {
-            runner.close();
-        }
-    }
+class JobServiceIT extends RunnerTestBase {
 
     private Runner start(String... kv) throws InterruptedException {
         runner = h.start(h.env(kv));

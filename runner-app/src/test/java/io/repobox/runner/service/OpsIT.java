@@ -2,12 +2,10 @@ package io.repobox.runner.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.repobox.output.redis.testing.TestRedis;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -15,47 +13,12 @@ import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** HTTP_ADDRESS: /metrics after real jobs (real Redis, real git, fake agents), /readyz following Redis, /healthz. */
-class OpsIT {
+class OpsIT extends RunnerTestBase {
 
-    static TestRedis redis;
-
-    @TempDir
-    Path dir;
-
-    RunnerHarness h;
-    Runner runner;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    @BeforeAll
-    static void startRedis() {
-        redis = TestRedis.startPersistent();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        redis.redis().flushall();
-        h = new RunnerHarness(redis, dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (runner != null) {
-            runner.close();
-        }
-    }
 
     private Runner start(String... kv) throws InterruptedException {
         Runner r = h.start(h.env(kv));

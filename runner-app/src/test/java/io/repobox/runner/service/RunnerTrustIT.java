@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.repobox.output.redis.OutputEntry;
-import io.repobox.output.redis.testing.TestRedis;
 import io.repobox.runner.config.ConfigurationException;
 import io.repobox.runner.job.JobIds;
 import io.repobox.runner.secrets.TokenCipher;
@@ -15,49 +14,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a hostile agent tries against the runner itself, with no sandbox (SANDBOX=none): real Redis,
  * real git, stub agents that attack.
  */
-class RunnerTrustIT {
-
-    static TestRedis redis;
-
-    @TempDir
-    Path dir;
-
-    RunnerHarness h;
-    Runner runner;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = TestRedis.startPersistent();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        redis.redis().flushall();
-        h = new RunnerHarness(redis, dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (runner != null) {
-            runner.close();
-        }
-    }
+class RunnerTrustIT extends RunnerTestBase {
 
     private void startWithAgent(String script, String... kv) throws Exception {
         Path agent = Files.writeString(dir.resolve("agent.sh"), "#!/bin/sh\n" + script);

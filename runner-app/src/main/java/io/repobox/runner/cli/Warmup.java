@@ -1,8 +1,8 @@
 package io.repobox.runner.cli;
 
 import io.repobox.redis.Redis;
-import java.lang.reflect.Proxy;
 import io.repobox.runner.config.RunnerConfig;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -148,14 +148,16 @@ final class Warmup {
             // only an optimisation
         }
         if (connectTo != null) {
-            Redis redis = null;
+            Redis redis;
             try {
                 redis = Redis.create(connectTo, Duration.ofSeconds(10));
+            } catch (RuntimeException e) {
+                return; // a URL the client cannot use: the command finds that itself and says so as a usage error
+            }
+            try {
                 early = new EarlyConnection(connectTo, redis, redis.connect(), null);
             } catch (RuntimeException e) {
-                if (redis != null) {
-                    redis.close();
-                }
+                redis.close();
                 early = new EarlyConnection(connectTo, null, null, e);
             }
         }

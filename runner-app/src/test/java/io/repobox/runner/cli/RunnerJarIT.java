@@ -138,5 +138,13 @@ class RunnerJarIT {
         assertThat(failed.exitCode()).hasValue(ExitCodes.INTERNAL);
         assertThat(refused.texts(io.repobox.agent.output.OutputLine.Stream.STDERR)).containsExactly(
                 "error: cannot connect to Redis at redis://127.0.0.1:1: Connection refused");
+
+        // A URL the client cannot use stays a usage error (2), not a failure to connect (3).
+        RecordingHandler malformed = new RecordingHandler();
+        ProcessResult usage = startWithEnvironment(malformed, Map.of("REDIS_URL", "redis://127.0.0.1:99999"), "status",
+                UUID.randomUUID().toString()).await(SAFETY_NET).orElseThrow();
+        assertThat(usage.exitCode()).as(String.join("\n", malformed.texts())).hasValue(ExitCodes.USAGE);
+        assertThat(malformed.texts(io.repobox.agent.output.OutputLine.Stream.STDERR)).singleElement().asString()
+                .contains("REDIS_URL redis://127.0.0.1:99999 is not a Redis URL");
     }
 }

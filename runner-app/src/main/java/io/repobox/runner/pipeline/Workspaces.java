@@ -1,12 +1,10 @@
 package io.repobox.runner.pipeline;
 
+import io.repobox.agent.cli.Directories;
 import io.repobox.runner.workspace.WorkspaceRoot;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,31 +32,10 @@ public final class Workspaces {
         return Files.createDirectory(workspace.resolve("private"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
 
-    /** Removes {@code dir} and everything in it, also read-only directories; logs what it cannot remove. */
+    /** Removes {@code dir} and everything in it, also read-only directories, never following links; logs what it cannot remove. */
     public static void delete(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
         try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-                    d.toFile().setWritable(true, true); // an agent may leave read-only directories
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            Directories.deleteTree(dir);
         } catch (IOException e) {
             log.warn("Could not remove workspace {}: {}", dir, e.toString());
         }

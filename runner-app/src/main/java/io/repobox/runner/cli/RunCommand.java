@@ -159,7 +159,9 @@ final class RunCommand implements Callable<Integer> {
         for (int pass = 0; pass < 20; pass++) {
             java.util.List<ProcessHandle> left = ProcessHandle.current().descendants().filter(p -> !keep.contains(p.pid()) && p.isAlive()).toList();
             left.forEach(ProcessHandle::destroyForcibly);
-            left.forEach(p -> p.onExit().completeOnTimeout(p, 200, java.util.concurrent.TimeUnit.MILLISECONDS).join());
+            java.util.concurrent.CompletableFuture.allOf(left.stream().map(ProcessHandle::onExit)
+                    .toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .completeOnTimeout(null, 200, java.util.concurrent.TimeUnit.MILLISECONDS).join(); // all at once, briefly
             if (workspace != null) {
                 Workspaces.delete(workspace); // best effort: the process goes away at the person's request
             }

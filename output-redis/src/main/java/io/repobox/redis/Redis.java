@@ -1,21 +1,28 @@
 package io.repobox.redis;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisChannelWriter;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.StatefulRedisConnectionImpl;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.DefaultEventPublisherOptions;
+import io.lettuce.core.json.JsonParser;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
+import io.lettuce.core.protocol.PushHandler;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -25,6 +32,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
 
 /**
  * Turns a REDIS_URL into Lettuce connections: standalone ({@code redis://}, {@code rediss://},
@@ -34,9 +43,27 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Redis implements AutoCloseable {
 
-    /** A connection and its commands, whichever kind of server is behind it. */
-    public record Connection(StatefulConnection<String, String> stateful, RedisClusterAsyncCommands<String, String> async,
-                             RedisClusterCommands<String, String> sync) implements AutoCloseable {
+    /**
+     * A connection and its commands, whichever kind of server is behind it. Commands are sent through
+     * the asynchronous API, and {@link #call} waits for one reply: Lettuce's synchronous API is a proxy
+     * class that the JVM generates for some 450 methods on first use, about 80 ms of every process's
+     * start-up, which the runner's short commands cannot afford.
+     */
+    public record Connection(StatefulConnection<String, String> stateful, RedisClusterAsyncCommands<String, String> async)
+            implements AutoCloseable {
+
+        /**
+         * Sends one command and waits for its reply, as Lettuce's synchronous API does: within the
+         * connection's timeout (the command is cancelled when it passes), with the server's error
+         * thrown as a {@link io.lettuce.core.RedisCommandExecutionException} and a timeout as a
+         * {@link io.lettuce.core.RedisCommandTimeoutException}.
+         *
+         * <pre>{@code Map<String, String> job = connection.call(c -> c.hgetall("job:" + id));}</pre>
+         */
+        public <T> T call(Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> command) {
+            return LettuceFutures.awaitOrCancel(command.apply(async), stateful.getTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+
         @Override
         public void close() {
             stateful.close();
@@ -75,7 +102,7 @@ public final class Redis implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("REDIS_URL " + safeUrl + " is not a Redis URL: " + e.getMessage());
             }
-            this.client = RedisClient.create(resources, uri);
+            this.client = new LazySyncClient(resources, uri);
             this.clusterClient = null;
             client.setOptions(ClientOptions.builder().timeoutOptions(timeouts).socketOptions(socket).build());
         }
@@ -119,11 +146,11 @@ public final class Redis implements AutoCloseable {
         if (clusterClient != null) {
             StatefulRedisClusterConnection<String, String> c = clusterClient.connect(StringCodec.UTF8);
             c.setTimeout(timeout);
-            return new Connection(c, c.async(), c.sync());
+            return new Connection(c, c.async());
         }
         StatefulRedisConnection<String, String> c = client.connect(StringCodec.UTF8);
         c.setTimeout(timeout);
-        return new Connection(c, c.async(), c.sync());
+        return new Connection(c, c.async());
     }
 
     /** The URL without credentials, for messages and logs. */
@@ -142,6 +169,54 @@ public final class Redis implements AutoCloseable {
         // Waited for: the event loops' threads sit in native code (epoll) until they end, and a JVM
         // that exits while any thread is in native code waits up to 300 ms for it.
         resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Lettuce's client, except that its connections make their synchronous API on first use instead of
+     * when they open (see {@link Connection}): a connection's other APIs are unchanged, and code that
+     * asks for {@code sync()} still gets it.
+     */
+    private static final class LazySyncClient extends RedisClient {
+
+        LazySyncClient(ClientResources resources, RedisURI uri) {
+            super(resources, uri);
+        }
+
+        @Override
+        protected <K, V> StatefulRedisConnectionImpl<K, V> newStatefulRedisConnection(RedisChannelWriter writer, PushHandler pushHandler,
+                                                                                    RedisCodec<K, V> codec, Duration timeout) {
+            return new LazySyncConnection<>(writer, pushHandler, codec, timeout, getOptions().getJsonParser());
+        }
+    }
+
+    private static final class LazySyncConnection<K, V> extends StatefulRedisConnectionImpl<K, V> {
+
+        private volatile RedisCommands<K, V> lazySync;
+
+        LazySyncConnection(RedisChannelWriter writer, PushHandler pushHandler, RedisCodec<K, V> codec, Duration timeout,
+                           Mono<JsonParser> parser) {
+            super(writer, pushHandler, codec, timeout, parser);
+        }
+
+        @Override
+        protected RedisCommands<K, V> newRedisSyncCommandsImpl() {
+            return null; // called by the constructor: made in sync() instead
+        }
+
+        @Override
+        public RedisCommands<K, V> sync() {
+            RedisCommands<K, V> made = lazySync;
+            if (made == null) {
+                synchronized (this) {
+                    made = lazySync;
+                    if (made == null) {
+                        made = super.newRedisSyncCommandsImpl();
+                        lazySync = made;
+                    }
+                }
+            }
+            return made;
+        }
     }
 
     private static List<RedisURI> clusterSeeds(String url, String plainScheme) {

@@ -51,9 +51,9 @@ public final class RedisScript {
     /** Runs the script, waiting for its reply. */
     public <T> T eval(Redis.Connection connection, ScriptOutputType type, String[] keys, String... args) {
         try {
-            return connection.sync().evalsha(sha, type, keys, args);
+            return connection.call(c -> c.evalsha(sha, type, keys, args));
         } catch (RedisNoScriptException e) {
-            return connection.sync().eval(source, type, keys, args);
+            return connection.call(c -> c.eval(source, type, keys, args));
         }
     }
 

@@ -36,25 +36,25 @@ class RedisScriptIT {
     @Test
     void aScriptTheServerDoesNotKnowIsSentOnceAndThenCalledBySha() {
         RedisScript echo = RedisScript.load(RedisScriptIT.class, "echo.lua");
-        connection.sync().scriptFlush();
+        connection.call(c -> c.scriptFlush());
 
         List<Object> first = echo.eval(connection, ScriptOutputType.MULTI, new String[] {"k"}, "v");
 
         assertThat(first).containsExactly("k", "v");
-        assertThat(connection.sync().scriptExists(echo.sha())).containsExactly(true);
+        assertThat(connection.<List<Boolean>>call(c -> c.scriptExists(echo.sha()))).containsExactly(true);
         assertThat(echo.<List<Object>>eval(connection, ScriptOutputType.MULTI, new String[] {"k2"}, "v2")).containsExactly("k2", "v2");
     }
 
     @Test
     void theAsyncFormFallsBackToo() throws Exception {
         RedisScript echo = RedisScript.load(RedisScriptIT.class, "echo.lua");
-        connection.sync().scriptFlush();
+        connection.call(c -> c.scriptFlush());
 
         List<Object> reply = echo.<List<Object>>evalAsync(connection, ScriptOutputType.MULTI, new String[] {"a"}, "b")
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
 
         assertThat(reply).containsExactly("a", "b");
-        assertThat(connection.sync().scriptExists(echo.sha())).containsExactly(true);
+        assertThat(connection.<List<Boolean>>call(c -> c.scriptExists(echo.sha()))).containsExactly(true);
     }
 
     @Test

@@ -58,7 +58,7 @@ public final class OutputCursor implements AutoCloseable {
             }
             List<StreamMessage<String, String>> messages;
             try {
-                messages = connection.sync().xread(args, XReadArgs.StreamOffset.from(key, position));
+                messages = connection.call(c -> c.xread(args, XReadArgs.StreamOffset.from(key, position)));
             } catch (RuntimeException e) {
                 throw new RedisOutputException("reading " + key + " failed: " + e.getMessage(), e);
             }

@@ -99,8 +99,8 @@ public final class RedisOutput implements AutoCloseable {
         String key = outputKey(jobId);
         String lastId;
         try {
-            List<StreamMessage<String, String>> last = commands.sync().xrevrange(key, Range.create("-", "+"),
-                    io.lettuce.core.Limit.from(1));
+            List<StreamMessage<String, String>> last = commands.call(c -> c.xrevrange(key, Range.create("-", "+"),
+                    io.lettuce.core.Limit.from(1)));
             lastId = last.isEmpty() ? null : last.get(0).getId();
         } catch (RuntimeException e) {
             throw new RedisOutputException("cannot read " + key + " from Redis at " + connector.safeUrl() + ": " + Redis.rootMessage(e), e);

@@ -102,8 +102,8 @@ final class RedisSession implements AutoCloseable {
         job.put("status", "pending");
         job.put("created_at", Long.toString(System.currentTimeMillis()));
         job.putAll(extra);
-        connection.sync().hset(JobStore.key(id), job);
-        connection.sync().zadd(RedisKeys.userJobs(userId), (double) System.currentTimeMillis(), id);
+        connection.call(c -> c.hset(JobStore.key(id), job));
+        connection.call(c -> c.zadd(RedisKeys.userJobs(userId), (double) System.currentTimeMillis(), id));
         queue.add(Map.of("job_id", id, "user_id", userId, "provider_id", job.get("provider_id"), "repo_url", repoUrl,
                 "prompt", prompt, "environment", environment));
         return id;

@@ -2,7 +2,6 @@ package io.repobox.runner.cli;
 
 import io.repobox.redis.Redis;
 import io.repobox.runner.config.RunnerConfig;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +14,7 @@ import org.slf4j.LoggerFactory;
  * Start-up time: prepares the Redis client on the second core while the main thread does work that
  * does not need it (picocli building its model of the command line, reading the configuration, the
  * embedded Redis starting). A short command such as {@code status} spends most of its life setting
- * up Lettuce, Netty and Reactor (about 1,400 classes, the logging, the client's event loops and the
- * proxy class behind Lettuce's synchronous API, which the JVM generates for some 400 methods) and
+ * up Lettuce, Netty and Reactor (about 1,400 classes, the logging and the client's event loops) and
  * connecting; done here, that overlaps with the rest instead of following it. For a client command
  * whose Redis is the environment's REDIS_URL, the connection itself is opened here and handed to
  * the command's session ({@link #takeConnection}); a failure to connect is handed over the same way,
@@ -36,7 +34,7 @@ final class Warmup {
             "io.netty.channel.nio.NioEventLoopGroup", "io.netty.bootstrap.Bootstrap", "io.lettuce.core.protocol.CommandHandler",
             "io.lettuce.core.RedisURI", "reactor.core.publisher.Mono", "reactor.core.publisher.Flux", "io.netty.buffer.PooledByteBufAllocator",
             "io.netty.channel.DefaultChannelId", "io.lettuce.core.StatefulRedisConnectionImpl", "io.lettuce.core.RedisAsyncCommandsImpl",
-            "io.lettuce.core.RedisReactiveCommandsImpl", "io.lettuce.core.FutureSyncInvocationHandler");
+            "io.lettuce.core.RedisReactiveCommandsImpl");
 
     /** The client commands, which connect to REDIS_URL as soon as they start: the warm-up may connect for them. */
     private static final Set<String> CLIENT_COMMANDS = Set.of("submit", "logs", "status", "cancel", "retry", "runners");
@@ -136,12 +134,6 @@ final class Warmup {
             for (String name : CLASSES) {
                 Class.forName(name, true, loader);
             }
-            // The JVM caches a proxy class by class loader and interfaces: these are the ones Lettuce
-            // asks for when it makes a connection's synchronous API (StatefulRedisConnectionImpl).
-            Proxy.newProxyInstance(Class.forName("io.lettuce.core.AbstractRedisClient").getClassLoader(),
-                    new Class<?>[] {Class.forName("io.lettuce.core.api.sync.RedisCommands"),
-                            Class.forName("io.lettuce.core.cluster.api.sync.RedisClusterCommands")},
-                    (proxy, method, arguments) -> null);
             java.nio.channels.Selector.open().close(); // the NIO classes the event loop opens
             Redis.prepare(); // the client's resources, taken over by the first client this process makes
         } catch (Throwable ignored) {

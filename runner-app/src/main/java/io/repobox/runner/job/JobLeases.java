@@ -28,15 +28,15 @@ public final class JobLeases {
 
     /** Takes or renews the lease of {@code jobId} for this runner. */
     public void hold(String jobId) {
-        redis.sync().psetex(key(jobId), LEASE.toMillis(), runnerId);
+        redis.call(c -> c.psetex(key(jobId), LEASE.toMillis(), runnerId));
     }
 
     /** The runner holding the lease of {@code jobId}, or null if nobody does. */
     public String owner(String jobId) {
-        return redis.sync().get(key(jobId));
+        return redis.call(c -> c.get(key(jobId)));
     }
 
     public void release(String jobId) {
-        redis.sync().del(key(jobId));
+        redis.call(c -> c.del(key(jobId)));
     }
 }

@@ -48,7 +48,7 @@ public final class JobQueue {
     /** Creates the group (and the stream) if missing; a new group starts with the entries already queued. */
     public void ensureGroup() {
         try {
-            commands.sync().xgroupCreate(XReadArgs.StreamOffset.from(STREAM, "0"), GROUP, XGroupCreateArgs.Builder.mkstream());
+            commands.call(c -> c.xgroupCreate(XReadArgs.StreamOffset.from(STREAM, "0"), GROUP, XGroupCreateArgs.Builder.mkstream()));
         } catch (RedisBusyException e) {
             // BUSYGROUP: it exists
         }
@@ -56,34 +56,34 @@ public final class JobQueue {
 
     /** New entries for this runner, waiting up to {@code block} for the first. */
     public List<Entry> read(int count, Duration block) {
-        return entries(reads.sync().xreadgroup(Consumer.from(GROUP, consumer),
-                XReadArgs.Builder.count(count).block(block.toMillis()), XReadArgs.StreamOffset.lastConsumed(STREAM)));
+        return entries(reads.call(c -> c.xreadgroup(Consumer.from(GROUP, consumer),
+                XReadArgs.Builder.count(count).block(block.toMillis()), XReadArgs.StreamOffset.lastConsumed(STREAM))));
     }
 
     /** Entries delivered to this consumer earlier and not acknowledged (after a restart with the same RUNNER_ID). */
     public List<Entry> ownPending(int count) {
-        return entries(commands.sync().xreadgroup(Consumer.from(GROUP, consumer), XReadArgs.Builder.count(count),
-                XReadArgs.StreamOffset.from(STREAM, "0")));
+        return entries(commands.call(c -> c.xreadgroup(Consumer.from(GROUP, consumer), XReadArgs.Builder.count(count),
+                XReadArgs.StreamOffset.from(STREAM, "0"))));
     }
 
     /** Takes over entries idle for at least {@code minIdle}: those of runners that stopped. */
     public List<Entry> reclaim(Duration minIdle, int count) {
-        ClaimedMessages<String, String> claimed = commands.sync().xautoclaim(STREAM,
-                XAutoClaimArgs.Builder.xautoclaim(Consumer.from(GROUP, consumer), minIdle, "0-0").count(count));
+        ClaimedMessages<String, String> claimed = commands.call(c -> c.xautoclaim(STREAM,
+                XAutoClaimArgs.Builder.xautoclaim(Consumer.from(GROUP, consumer), minIdle, "0-0").count(count)));
         return claimed == null ? List.of() : entries(claimed.getMessages());
     }
 
     /** Resets the idle time of entries this runner is still working on. */
     public void touch(List<String> entryIds) {
         if (!entryIds.isEmpty()) {
-            commands.sync().xclaim(STREAM, Consumer.from(GROUP, consumer), XClaimArgs.Builder.justid().minIdleTime(0),
-                    entryIds.toArray(String[]::new));
+            commands.call(c -> c.xclaim(STREAM, Consumer.from(GROUP, consumer), XClaimArgs.Builder.justid().minIdleTime(0),
+                    entryIds.toArray(String[]::new)));
         }
     }
 
     /** Acknowledges an entry: this runner is done with it (its job ended, or it was bad input); then tells the listener. */
     public void ack(Entry entry) {
-        commands.sync().xack(STREAM, GROUP, entry.id());
+        commands.call(c -> c.xack(STREAM, GROUP, entry.id()));
         acknowledged.accept(entry);
     }
 
@@ -94,13 +94,13 @@ public final class JobQueue {
 
     /** Puts an entry back for any runner (a new entry with the same fields) and acknowledges the old one. */
     public void release(Entry entry) {
-        commands.sync().xadd(STREAM, entry.fields());
+        commands.call(c -> c.xadd(STREAM, entry.fields()));
         ack(entry);
     }
 
     /** Adds an entry, as the web app does. */
     public String add(Map<String, String> fields) {
-        return commands.sync().xadd(STREAM, fields);
+        return commands.call(c -> c.xadd(STREAM, fields));
     }
 
     private static List<Entry> entries(List<StreamMessage<String, String>> messages) {

@@ -40,7 +40,7 @@ public final class JobStore {
 
     /** The record's fields, if the hash exists. */
     public Optional<Map<String, String>> load(String jobId) {
-        Map<String, String> fields = redis.sync().hgetall(key(jobId));
+        Map<String, String> fields = redis.call(c -> c.hgetall(key(jobId)));
         return fields == null || fields.isEmpty() ? Optional.empty() : Optional.of(fields);
     }
 
@@ -68,14 +68,14 @@ public final class JobStore {
     public String requestCancel(String jobId, long now) {
         String result = CANCEL.eval(redis, ScriptOutputType.VALUE, new String[] {key(jobId)}, Long.toString(now));
         if ("requested".equals(result)) {
-            redis.sync().publish(CANCEL_CHANNEL, jobId);
+            redis.call(c -> c.publish(CANCEL_CHANNEL, jobId));
         }
         return result;
     }
 
     /** Whether a cancel was requested for a running job (or its status was set to cancelled directly). */
     public boolean cancelRequested(String jobId) {
-        List<io.lettuce.core.KeyValue<String, String>> v = redis.sync().hmget(key(jobId), "cancel_requested_at", "status");
+        List<io.lettuce.core.KeyValue<String, String>> v = redis.call(c -> c.hmget(key(jobId), "cancel_requested_at", "status"));
         String requested = v.get(0).getValueOrElse(null);
         String status = v.get(1).getValueOrElse(null);
         return (requested != null && !requested.isBlank()) || JobStatus.CANCELLED.value().equals(status);
@@ -83,7 +83,7 @@ public final class JobStore {
 
     /** The git provider hash {@code git_provider:{user}:{provider}}. */
     public Optional<Map<String, String>> gitProvider(String userId, String providerId) {
-        Map<String, String> fields = redis.sync().hgetall(RedisKeys.gitProvider(userId, providerId));
+        Map<String, String> fields = redis.call(c -> c.hgetall(RedisKeys.gitProvider(userId, providerId)));
         return fields == null || fields.isEmpty() ? Optional.empty() : Optional.of(fields);
     }
 }

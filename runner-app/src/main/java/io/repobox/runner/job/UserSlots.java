@@ -39,12 +39,12 @@ public final class UserSlots {
 
     /** Renews the slot of a running job. */
     public void renew(String userId, String jobId) {
-        redis.sync().zadd(key(userId), (double) (System.currentTimeMillis() + lease.toMillis()), jobId);
-        redis.sync().pexpire(key(userId), lease.toMillis() * 4);
+        redis.call(c -> c.zadd(key(userId), (double) (System.currentTimeMillis() + lease.toMillis()), jobId));
+        redis.call(c -> c.pexpire(key(userId), lease.toMillis() * 4));
     }
 
     public void release(String userId, String jobId) {
-        redis.sync().zrem(key(userId), jobId);
+        redis.call(c -> c.zrem(key(userId), jobId));
     }
 
 }

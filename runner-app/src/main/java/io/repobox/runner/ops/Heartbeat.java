@@ -71,7 +71,7 @@ public final class Heartbeat {
 
     /** Removes the heartbeat: this runner stops. */
     public void remove() {
-        redis.sync().del(key(runnerId));
+        redis.call(c -> c.del(key(runnerId)));
     }
 
     /** The live runners (heartbeats not expired), by id. Scans the key space: an operator's command, not a hot path. */
@@ -80,13 +80,14 @@ public final class Heartbeat {
         ScanCursor cursor = ScanCursor.INITIAL;
         ScanArgs args = ScanArgs.Builder.matches(RedisKeys.HEARTBEAT_PATTERN).limit(1000);
         do {
-            KeyScanCursor<String> page = redis.sync().scan(cursor, args);
+            ScanCursor from = cursor;
+            KeyScanCursor<String> page = redis.call(c -> c.scan(from, args));
             keys.addAll(page.getKeys());
             cursor = page;
         } while (!cursor.isFinished());
         List<Beat> beats = new ArrayList<>();
         for (String key : keys) {
-            Map<String, String> h = new LinkedHashMap<>(redis.sync().hgetall(key));
+            Map<String, String> h = new LinkedHashMap<>(redis.call(c -> c.hgetall(key)));
             if (!h.isEmpty()) { // expired between the scan and now
                 h.putIfAbsent("id", key.substring("runner:".length(), key.length() - ":heartbeat".length()));
                 beats.add(Beat.of(h));

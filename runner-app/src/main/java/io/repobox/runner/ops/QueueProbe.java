@@ -43,7 +43,7 @@ public final class QueueProbe implements ReadinessChecks.Check {
     @Override
     public String problem() {
         try {
-            redis.sync().ping();
+            redis.call(c -> c.ping());
         } catch (RuntimeException e) {
             waiting = Double.NaN;
             pending = Double.NaN;
@@ -73,7 +73,7 @@ public final class QueueProbe implements ReadinessChecks.Check {
     private Group readGroup() {
         List<Object> groups;
         try {
-            groups = redis.sync().xinfoGroups(stream);
+            groups = redis.call(c -> c.xinfoGroups(stream));
         } catch (RuntimeException e) {
             if (String.valueOf(e.getMessage()).contains("no such key")) {
                 return null;
@@ -91,8 +91,8 @@ public final class QueueProbe implements ReadinessChecks.Check {
     }
 
     private long countAfter(String lastDelivered) {
-        return redis.sync().xrange(stream, Range.from(Range.Boundary.excluding(lastDelivered), Range.Boundary.unbounded()),
-                Limit.from(MAX_COUNTED)).size();
+        return redis.call(c -> c.xrange(stream, Range.from(Range.Boundary.excluding(lastDelivered), Range.Boundary.unbounded()),
+                Limit.from(MAX_COUNTED))).size();
     }
 
     /** A field of an XINFO reply: a flat list of names and values. */

@@ -79,8 +79,8 @@ final class Recovery {
     /** What a runner that died after a job's final status left undone: the end marker and the workspace. */
     void completeEnded(String jobId, JobStatus status) {
         pipeline.removeWorkspace(jobId);
-        List<io.lettuce.core.StreamMessage<String, String>> last = commands.sync().xrevrange(RedisOutput.outputKey(jobId),
-                io.lettuce.core.Range.create("-", "+"), io.lettuce.core.Limit.from(1));
+        List<io.lettuce.core.StreamMessage<String, String>> last = commands.call(c -> c.xrevrange(RedisOutput.outputKey(jobId),
+                io.lettuce.core.Range.create("-", "+"), io.lettuce.core.Limit.from(1)));
         if (last.isEmpty() || !OutputFields.TYPE_END.equals(last.get(0).getBody().get(OutputFields.TYPE))) {
             log.info("Job {} ended {} without its end marker; writing it", jobId, status);
             writeEnd(jobId, null, status);

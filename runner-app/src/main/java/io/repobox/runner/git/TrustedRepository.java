@@ -101,16 +101,18 @@ public final class TrustedRepository {
     }
 
     /**
-     * Clones {@code url} (shallow unless local), starts {@code branch} at its default branch, and gives
-     * the working tree a {@code .git} of its own for the agent.
+     * Clones {@code url} (shallow: the default branch's last commit, no tags), starts {@code branch} at
+     * its default branch, and gives the working tree a {@code .git} of its own for the agent.
+     *
+     * <p>A local repository is cloned through {@code file://}, as a remote one is: a clone from a
+     * plain path would take its whole history and hard-link every loose object, and the agent's copy
+     * of the git directory ({@link #giveAgentItsOwnCopy}) would then copy them all, one file each. No
+     * template either (sample hooks, description): nothing reads them, and the copy would carry them.
      */
     public void cloneAndBranch(RepositoryUrls.Accepted url, String branch, Control control)
             throws GitException, InterruptedException, IOException {
-        List<String> clone = new ArrayList<>(List.of("clone", "--no-tags", "--separate-git-dir=" + gitDir));
-        if (url.kind() != RepositoryUrls.Kind.LOCAL) {
-            clone.addAll(List.of("--depth", "1"));
-        }
-        clone.addAll(List.of("--", url.url(), workTree.toString()));
+        List<String> clone = new ArrayList<>(List.of("clone", "--no-tags", "--depth", "1", "--template=", "--separate-git-dir=" + gitDir));
+        clone.addAll(List.of("--", cloneUrl(url), workTree.toString()));
         run(privateDir, control, null, true, clone);
         // The clone's default branch is the base the changes are measured against; an empty repository has none.
         base = Files.exists(gitDir.resolve("refs/remotes/origin/HEAD")) ? "refs/remotes/origin/HEAD" : EMPTY_TREE;
@@ -143,6 +145,14 @@ public final class TrustedRepository {
         Git.Result numstat = run(workTree, control, null, false,
                 trusted("diff", "--numstat", "--no-ext-diff", "--no-textconv", "--no-renames", base, "HEAD"));
         return Changes.parse(numstat.stdout());
+    }
+
+    /** {@code url} as git clones it: a local path as a {@code file://} URL (git decodes its %-escapes), anything else as given. */
+    static String cloneUrl(RepositoryUrls.Accepted url) {
+        if (url.kind() != RepositoryUrls.Kind.LOCAL || url.url().regionMatches(true, 0, "file://", 0, 7)) {
+            return url.url();
+        }
+        return Path.of(url.url()).toAbsolutePath().normalize().toUri().toString();
     }
 
     /** Pushes the branch's commit to {@code url} (the job's repository URL, never a remote the agent could have renamed). */

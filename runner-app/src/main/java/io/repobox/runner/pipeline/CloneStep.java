@@ -3,8 +3,8 @@ package io.repobox.runner.pipeline;
 import java.io.IOException;
 
 /**
- * Clones the repository with the runner's own git directory in the job's private directory (shallow
- * for remote URLs, no tags), starts the job's branch, and gives the working tree a {@code .git} of
+ * Clones the repository with the runner's own git directory in the job's private directory (shallow,
+ * no tags), starts the job's branch, and gives the working tree a {@code .git} of
  * its own for the agent; see {@link io.repobox.runner.git.TrustedRepository}.
  */
 final class CloneStep implements Step {

@@ -55,7 +55,7 @@ public final class JobPipeline {
 
     private static List<Step> steps(JobStore store, Agent agent, Environments environments, Sandbox sandbox) {
         List<Step> steps = new java.util.ArrayList<>(List.of(new WorkspaceStep(environments, store), new CloneStep()));
-        if (sandbox != null && sandbox.enabled()) {
+        if (sandbox != null) { // the step applies when there is one (and waits for a test sandbox still being tried)
             steps.add(new SandboxStep(sandbox, agent));
         }
         steps.addAll(List.of(new HookStep(), new AgentStep(agent), new CommitStep(), new PushStep()));

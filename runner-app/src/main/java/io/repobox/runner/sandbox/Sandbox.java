@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,40 +44,65 @@ public final class Sandbox {
     private final Path bwrap;
     private final Path prlimit;
     private final Path socat;
-    private final String problem;
+    /** Why there is no sandbox (empty: there is one); known once the test sandbox has run. */
+    private final CompletableFuture<Optional<String>> problem = new CompletableFuture<>();
     private final Optional<Cgroups> cgroups;
     private final Path tempDir;
 
-    private Sandbox(SandboxSettings settings, Path bwrap, Path prlimit, Path socat, String problem, Optional<Cgroups> cgroups,
-                    Path tempDir) {
+    private Sandbox(SandboxSettings settings, Path bwrap, Path prlimit, Path socat, Optional<Cgroups> cgroups, Path tempDir) {
         this.settings = settings;
         this.bwrap = bwrap;
         this.prlimit = prlimit;
         this.socat = socat;
-        this.problem = problem;
         this.cgroups = cgroups;
         this.tempDir = tempDir;
     }
 
     /** Finds the tools and tries a sandbox; never throws (see {@link #problem()}). TEMP_DIR is never bound whole. */
     public static Sandbox detect(SandboxSettings settings, Path tempDir) {
+        return detect(settings, tempDir, false);
+    }
+
+    /**
+     * {@link #detect}, with the test sandbox tried on a thread of its own: the caller goes on at once,
+     * and whatever asks whether there is a sandbox ({@link #enabled()}, {@link #problem()}, a job's
+     * {@link SandboxStep} before its hook or agent) waits for the answer. Trying one costs a process
+     * start of bubblewrap, socat and prlimit (about 60–100 ms), which a runner can spend connecting
+     * to Redis and cloning its first job instead of waiting.
+     */
+    public static Sandbox detectInBackground(SandboxSettings settings, Path tempDir) {
+        return detect(settings, tempDir, true);
+    }
+
+    private static Sandbox detect(SandboxSettings settings, Path tempDir, boolean inBackground) {
         if (settings.mode() == SandboxSettings.Mode.NONE) {
-            return new Sandbox(settings, null, null, null, "SANDBOX=none", Optional.empty(), tempDir);
+            Sandbox none = new Sandbox(settings, null, null, null, Optional.empty(), tempDir);
+            none.problem.complete(Optional.of("SANDBOX=none"));
+            return none;
         }
         Path bwrap = settings.bwrapPath() != null ? settings.bwrapPath() : onPath("bwrap");
         Path prlimit = onPath("prlimit");
         Path socat = onPath("socat");
-        String problem = null;
+        String missing = null;
         if (bwrap == null || !Files.isExecutable(bwrap)) {
-            problem = settings.bwrapPath() != null ? "SANDBOX_BWRAP_PATH " + settings.bwrapPath() + " is not an executable file"
+            missing = settings.bwrapPath() != null ? "SANDBOX_BWRAP_PATH " + settings.bwrapPath() + " is not an executable file"
                     : "bubblewrap (bwrap) is not on PATH";
         } else if (prlimit == null) {
-            problem = "prlimit (util-linux) is not on PATH";
+            missing = "prlimit (util-linux) is not on PATH";
         } else if (socat == null && settings.network() == SandboxSettings.Network.ALLOWLIST) {
-            problem = "socat is not on PATH (SANDBOX_NETWORK=allowlist needs it)";
+            missing = "socat is not on PATH (SANDBOX_NETWORK=allowlist needs it)";
         }
-        Sandbox sandbox = new Sandbox(settings, bwrap, prlimit, socat, problem, Cgroups.detect(), tempDir);
-        return problem == null ? sandbox.tryOne() : sandbox;
+        Sandbox sandbox = new Sandbox(settings, bwrap, prlimit, socat, Cgroups.detect(), tempDir);
+        if (missing != null) {
+            sandbox.problem.complete(Optional.of(missing));
+        } else if (inBackground) {
+            Thread probe = new Thread(sandbox::tryOne, "repobox-sandbox-probe");
+            probe.setDaemon(true);
+            probe.start();
+        } else {
+            sandbox.tryOne();
+        }
+        return sandbox;
     }
 
     /**
@@ -87,26 +113,37 @@ public final class Sandbox {
         switch (settings.mode()) {
             case NONE -> log.warn("SANDBOX=none: agents and pre-run hooks run unconfined, as the runner's own user, and can read its "
                     + "secrets; use it only where every repository and prompt is trusted");
-            case AUTO -> {
-                if (problem != null) {
-                    log.warn("No sandbox: {}; agents and pre-run hooks run unconfined (SANDBOX=auto). To confine them, {}",
-                            problem, INSTALL_HINT);
-                }
-            }
+            case AUTO -> problem.thenAccept(this::reportAtStartup); // when known: nothing waits for it but a job's hook and agent
             case REQUIRED -> {
-                if (problem != null) {
-                    throw new UnavailableException("The sandbox that SANDBOX=required asks for cannot be built: " + problem + ". To fix it, "
+                String why = problem();
+                if (why != null) {
+                    throw new UnavailableException("The sandbox that SANDBOX=required asks for cannot be built: " + why + ". To fix it, "
                             + INSTALL_HINT + ".");
                 }
+                reportAtStartup(Optional.empty());
             }
         }
-        if (enabled()) {
+        return this;
+    }
+
+    private void reportAtStartup(Optional<String> why) {
+        if (why.isPresent()) {
+            log.warn("No sandbox: {}; agents and pre-run hooks run unconfined (SANDBOX=auto). To confine them, {}", why.get(),
+                    INSTALL_HINT);
+        } else {
             log.info("Sandbox: bubblewrap {}, network {}, limits {} processes, {} memory, {} workspace ({})", bwrap,
                     settings.network().name().toLowerCase(java.util.Locale.ROOT), settings.maxProcesses(),
                     SandboxSettings.formatSize(settings.maxMemory()), SandboxSettings.formatSize(settings.maxWorkspace()),
                     cgroups.map(Cgroups::describe).orElse("no cgroup: rlimits only"));
         }
-        return this;
+    }
+
+    /**
+     * Waits for a test sandbox still being tried (see {@link #detectInBackground}) to end and remove
+     * its directory: a runner that stops leaves nothing behind.
+     */
+    public void awaitProbe() {
+        problem.join();
     }
 
     /** One line for doctor and agents: what confines the jobs here, or why nothing does. */
@@ -114,6 +151,7 @@ public final class Sandbox {
         if (settings.mode() == SandboxSettings.Mode.NONE) {
             return "SANDBOX=none: agents and pre-run hooks run unconfined";
         }
+        String problem = problem();
         if (problem != null) {
             return "no sandbox (SANDBOX=" + settings.mode().name().toLowerCase(java.util.Locale.ROOT) + "): " + problem;
         }
@@ -123,14 +161,14 @@ public final class Sandbox {
                 + cgroups.map(Cgroups::describe).orElse("no cgroup: the process limit is an rlimit, memory is not bounded") + ")";
     }
 
-    /** Whether jobs run confined. */
+    /** Whether jobs run confined (waits for a test sandbox still being tried). */
     public boolean enabled() {
-        return problem == null;
+        return problem() == null;
     }
 
-    /** Why there is no sandbox, or null when there is one. */
+    /** Why there is no sandbox, or null when there is one (waits for a test sandbox still being tried). */
     public String problem() {
-        return problem;
+        return problem.join().orElse(null);
     }
 
     public SandboxSettings settings() {
@@ -155,7 +193,7 @@ public final class Sandbox {
      */
     public JobSandbox forJob(String jobId, Path workspace, Path repo, List<HostRule> rules, Consumer<String> notices) throws IOException {
         if (!enabled()) {
-            throw new IllegalStateException("no sandbox: " + problem);
+            throw new IllegalStateException("no sandbox: " + problem());
         }
         return JobSandbox.create(this, jobId, workspace, repo, rules, notices);
     }
@@ -184,8 +222,20 @@ public final class Sandbox {
         return tempDir;
     }
 
-    /** Builds a sandbox like a job's (same namespaces and limits, the allowlist bridge) and runs {@code true} in it. */
-    private Sandbox tryOne() {
+    /**
+     * Builds a sandbox like a job's (same namespaces and limits, the allowlist bridge), runs {@code true}
+     * in it, and completes {@link #problem} with the outcome; never throws.
+     */
+    private void tryOne() {
+        String why = "the test sandbox ended unexpectedly";
+        try {
+            why = whyATestSandboxFails();
+        } finally {
+            problem.complete(Optional.ofNullable(why)); // whatever happens: enabled() must never wait forever
+        }
+    }
+
+    private String whyATestSandboxFails() {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("repobox-sandbox-probe");
@@ -202,16 +252,15 @@ public final class Sandbox {
                         .environment(ChildEnvironment.inherited()).workingDirectory(dir).timeout(Duration.ofSeconds(20))
                         .name("sandbox probe").build(), (s, t, ts) -> lines.add(t));
                 if (r.isSuccess()) {
-                    return this;
+                    return null;
                 }
-                return new Sandbox(settings, bwrap, prlimit, socat, "a test sandbox failed: " + r.describe("bwrap")
-                        + (lines.isEmpty() ? "" : " (" + String.join(" ", lines) + ")"), cgroups, tempDir);
+                return "a test sandbox failed: " + r.describe("bwrap") + (lines.isEmpty() ? "" : " (" + String.join(" ", lines) + ")");
             }
-        } catch (IOException e) {
-            return new Sandbox(settings, bwrap, prlimit, socat, "a test sandbox could not be prepared: " + e.getMessage(), cgroups, tempDir);
+        } catch (IOException | RuntimeException e) {
+            return "a test sandbox could not be prepared: " + e.getMessage();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Sandbox(settings, bwrap, prlimit, socat, "interrupted while trying a sandbox", cgroups, tempDir);
+            return "interrupted while trying a sandbox";
         } finally {
             if (dir != null) {
                 Workspaces.delete(dir);

@@ -44,10 +44,12 @@ public final class Runner implements AutoCloseable {
     private final Agent agent;
     private final JobService service;
     private final RunnerOps ops;
+    private final Sandbox sandbox;
 
-    private Runner(Redis connector, Redis.Connection commands, RedisOutput output, Agent agent, JobService service,
+    private Runner(Sandbox sandbox, Redis connector, Redis.Connection commands, RedisOutput output, Agent agent, JobService service,
                    RunnerOps ops) {
         this.ops = ops;
+        this.sandbox = sandbox;
         this.connector = connector;
         this.commands = commands;
         this.output = output;
@@ -77,10 +79,13 @@ public final class Runner implements AutoCloseable {
         WorkspaceRoot.prepare(config.tempDir()); // refused at start-up when another user could write into it
         GitBinary.system(); // resolved now, before any agent runs: never a git put on PATH later
         ProcessExposure.warnings().forEach(w -> log.info("Exposure: {}", w)); // doctor reports them as warnings
-        Sandbox sandbox = Sandbox.detect(SandboxSettings.from(config, sandboxDefault), config.tempDir()).checkAtStartup();
+        // SANDBOX=required waits for the test sandbox here (and fails before Redis is touched); otherwise
+        // it is tried while Redis connects and the first job clones, and the first job's hook or agent waits for it.
+        Sandbox sandbox = Sandbox.detectInBackground(SandboxSettings.from(config, sandboxDefault), config.tempDir()).checkAtStartup();
         String agentName = config.agentName();
         Environments environments = Environments.load(config.environmentsFile());
         Deque<AutoCloseable> built = new ArrayDeque<>();
+        built.push(sandbox::awaitProbe); // its test directory is gone when this returns or throws
         try {
             Agent agent = built(built, AgentProviders.load().get(agentName).create(config.agentConfig()));
             Redis redis = built(built, Redis.create(redisUrl, Duration.ofSeconds(10)));
@@ -104,7 +109,7 @@ public final class Runner implements AutoCloseable {
             JobService service = new JobService(new JobService.Settings(runnerId, config.maxConcurrentJobs(),
                     config.maxJobsPerUser(), config.reclaimIdle(), config.shutdownGrace()), redis, commands, store, output, pipeline,
                     ops.metrics());
-            return new Runner(redis, commands, output, agent, service, ops);
+            return new Runner(sandbox, redis, commands, output, agent, service, ops);
         } catch (RuntimeException | InterruptedException e) {
             for (AutoCloseable part : built) { // the last built first
                 try {
@@ -178,5 +183,6 @@ public final class Runner implements AutoCloseable {
         agent.close();
         output.close();
         connector.close();
+        sandbox.awaitProbe(); // a runner that ran no job may stop while the test sandbox is still tried
     }
 }

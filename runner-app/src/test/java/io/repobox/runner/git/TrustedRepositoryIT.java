@@ -121,6 +121,32 @@ class TrustedRepositoryIT {
     }
 
     @Test
+    void aLocalRepositoryIsClonedLikeARemoteOneShallowAndWithoutTemplateFiles() throws Exception {
+        // A second commit, and a path with a space and a '%' (the clone goes through a file:// URL, which git decodes).
+        Path seed = dir.resolve("seed");
+        Files.writeString(seed.resolve("second.txt"), "2\n");
+        git(seed, "add", "-A");
+        git(seed, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "second");
+        git(seed, "push", "-q", "origin", "HEAD:main");
+        Path odd = dir.resolve("odd dir%20name.git");
+        Files.move(remote, odd);
+        TrustedRepository repo = new TrustedRepository(runnerGit(null, null), privateDir, work);
+
+        repo.cloneAndBranch(new RepositoryUrls.Accepted(odd.toString(), RepositoryUrls.Kind.LOCAL), BRANCH, control());
+
+        assertThat(git(work, "log", "--format=%s")).as("the agent's copy holds the last commit only").isEqualTo("second\n");
+        assertThat(work.resolve(".git/hooks")).as("no sample hooks copied").doesNotExist();
+        try (var objects = Files.walk(work.resolve(".git/objects"))) {
+            assertThat(objects.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
+                    .as("one pack and its index, not a file per object").hasSize(2).allMatch(n -> n.startsWith("pack-"));
+        }
+        Files.writeString(work.resolve("third.txt"), "3\n");
+        repo.commitWorkTree("third\n", control());
+        repo.push(new RepositoryUrls.Accepted(odd.toString(), RepositoryUrls.Kind.LOCAL), BRANCH, control());
+        assertThat(git(dir, "--git-dir=" + odd, "log", "--format=%s", BRANCH)).isEqualTo("third\nsecond\nseed\n");
+    }
+
+    @Test
     void theAgentsGitConfigIsNeverRead() throws Exception {
         TrustedRepository repo = cloned();
         Path evilHooks = Files.createDirectories(dir.resolve("evil-hooks"));

@@ -81,27 +81,31 @@ public final class Redis implements AutoCloseable {
 
     private Redis(String url, Duration commandTimeout) {
         this.safeUrl = redact(url);
+        this.commandTimeout = commandTimeout;
+        // The URL first: a URL the client refuses must not leave resources (threads, a timer) behind.
+        String scheme = url.contains("://") ? url.substring(0, url.indexOf("://")) : "";
+        boolean cluster = scheme.equals("redis-cluster") || scheme.equals("rediss-cluster");
+        List<RedisURI> seeds = cluster ? clusterSeeds(url, scheme.startsWith("rediss") ? "rediss" : "redis") : List.of();
+        RedisURI uri = null;
+        if (!cluster) {
+            try {
+                uri = RedisURI.create(url);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("REDIS_URL " + safeUrl + " is not a Redis URL: " + e.getMessage());
+            }
+        }
         ClientResources ready = PREPARED.getAndSet(null);
         this.resources = ready != null ? ready : newResources();
-        this.commandTimeout = commandTimeout;
         // Each connection's own timeout applies (see connect): the output writer uses a short one.
         TimeoutOptions timeouts = TimeoutOptions.enabled();
         SocketOptions socket = SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build();
-        String scheme = url.contains("://") ? url.substring(0, url.indexOf("://")) : "";
-        if (scheme.equals("redis-cluster") || scheme.equals("rediss-cluster")) {
-            List<RedisURI> seeds = clusterSeeds(url, scheme.startsWith("rediss") ? "rediss" : "redis");
+        if (cluster) {
             this.client = null;
             this.clusterClient = RedisClusterClient.create(resources, seeds);
             clusterClient.setOptions(ClusterClientOptions.builder().timeoutOptions(timeouts).socketOptions(socket)
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers().build())
                     .build());
         } else {
-            RedisURI uri;
-            try {
-                uri = RedisURI.create(url);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("REDIS_URL " + safeUrl + " is not a Redis URL: " + e.getMessage());
-            }
             this.client = new LazySyncClient(resources, uri);
             this.clusterClient = null;
             client.setOptions(ClientOptions.builder().timeoutOptions(timeouts).socketOptions(socket).build());

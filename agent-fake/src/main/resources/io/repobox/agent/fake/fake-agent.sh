@@ -4,14 +4,25 @@
 set -u
 echo "[fake] dry run of job $FAKE_JOB_ID in environment '$FAKE_ENVIRONMENT' (no AI involved)"
 echo "[fake] this is stderr, as agents print progress there too" >&2
+# The shell's own commands where they do (a process less each): this agent is the yardstick of the
+# runner's own overhead, so it should add little of its own.
 if [ "$FAKE_WRITE" = true ]; then
-  mkdir -p "$(dirname -- "$FAKE_FILE")" && cat > "$FAKE_FILE" || exit 70
+  case "$FAKE_FILE" in
+    */*) dir=${FAKE_FILE%/*}; [ -d "$dir" ] || mkdir -p "$dir" || exit 70 ;;
+  esac
+  cat > "$FAKE_FILE" || exit 70
   echo "[fake] wrote $FAKE_FILE"
 else
   cat > /dev/null
 fi
-if [ "$FAKE_LINES" -gt 0 ]; then
+if [ "$FAKE_LINES" -gt 100 ]; then
   seq -f "[fake] line %.0f of $FAKE_LINES$FAKE_PAD" 1 "$FAKE_LINES"
+elif [ "$FAKE_LINES" -gt 0 ]; then
+  i=1
+  while [ "$i" -le "$FAKE_LINES" ]; do
+    printf '[fake] line %d of %s%s\n' "$i" "$FAKE_LINES" "$FAKE_PAD"
+    i=$((i + 1))
+  done
 fi
 if [ "$FAKE_STDERR_LINES" -gt 0 ]; then
   seq -f "[fake] stderr line %.0f of $FAKE_STDERR_LINES" 1 "$FAKE_STDERR_LINES" >&2

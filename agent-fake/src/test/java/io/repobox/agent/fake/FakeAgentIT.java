@@ -56,6 +56,17 @@ class FakeAgentIT {
     }
 
     @Test
+    void writesIntoADirectoryItMakesAndPadsManyLinesToTheirWidth() throws Exception {
+        RecordingHandler sink = new RecordingHandler();
+        AgentResult result = run(agent.start(request("@fake file=notes/deep/dry.md lines=5 line-bytes=40").build(), sink));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(Files.readString(repo.resolve("notes/deep/dry.md"))).endsWith("## Prompt\n\n@fake file=notes/deep/dry.md lines=5 line-bytes=40\n");
+        assertThat(sink.texts(OutputLine.Stream.STDOUT)).filteredOn(t -> t.startsWith("[fake] line ")).hasSize(5)
+                .allMatch(t -> t.length() == 40).first().asString().startsWith("[fake] line 1 of 5 x");
+    }
+
+    @Test
     void startsItsProcessThroughTheRequestsLauncher() throws Exception {
         java.util.List<io.repobox.agent.process.ProcessSpec> launched = new java.util.concurrent.CopyOnWriteArrayList<>();
         io.repobox.agent.process.ProcessLauncher recording = (spec, handler) -> {

@@ -64,6 +64,11 @@ final class RedisSession implements AutoCloseable {
         }
     }
 
+    /** A session on {@code connector} (owned by the caller) over {@code connection}, which the session owns. */
+    static RedisSession on(Redis connector, String url, Redis.Connection connection) {
+        return new RedisSession(url, connector, connection, false);
+    }
+
     private RedisSession(String url, Redis connector, Redis.Connection connection, boolean ownsConnector) {
         this.url = url;
         this.connector = connector;

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -107,8 +108,10 @@ final class RunCommand implements Callable<Integer> {
         String url = config.redisUrl();
         try {
             if (url == null) {
-                Warmup.start(); // the client's set-up on another core while the server starts (main starts it already)
-                embedded = RunRedis.start(parent.environment());
+                // Started by the warm-up while the command line was parsed (main starts it), else here.
+                Warmup.start(); // the client's set-up on another core while the server starts
+                Warmup.await();
+                embedded = Warmup.takeServer().orElseGet(() -> RunRedis.start(parent.environment()));
                 redisRef.set(embedded);
                 url = embedded.url();
                 console.runner("Started an embedded Redis for this run on 127.0.0.1:" + embedded.port() + " (set REDIS_URL to use yours)");
@@ -118,8 +121,12 @@ final class RunCommand implements Callable<Integer> {
                 return ExitCodes.CANCELLED;
             }
             Warmup.await();
-            try (Runner runner = Runner.create(config, url, true, Duration.ofSeconds(30), SandboxSettings.Mode.AUTO);
-                 RedisSession session = RedisSession.on(runner.redis(), url)) {
+            // The warm-up's connection to this Redis, when it made one: its client becomes the runner's, the connection the session's.
+            Optional<Warmup.EarlyConnection> early = Warmup.takeConnection(url).filter(e -> e.failure() == null);
+            try (Runner runner = Runner.create(config, url, early.map(Warmup.EarlyConnection::redis).orElse(null), true,
+                    Duration.ofSeconds(30), SandboxSettings.Mode.AUTO);
+                 RedisSession session = early.isPresent() ? RedisSession.on(runner.redis(), url, early.get().connection())
+                         : RedisSession.on(runner.redis(), url)) {
                 runner.service().start();
                 sessionRef.set(session);
                 String id = session.submit(repoUrl, promptText, environment, "local", "");

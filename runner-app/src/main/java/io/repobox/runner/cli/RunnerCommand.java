@@ -41,7 +41,9 @@ public final class RunnerCommand {
         }
         Warmup.startFor(args, System.getenv());
         Signals.enabled = true;
-        System.exit(commandLine(System.getenv()).execute(args));
+        int code = commandLine(System.getenv()).execute(args);
+        Warmup.discard(); // what the warm-up started for a command that ended before taking it (a usage error)
+        System.exit(code);
     }
 
     /** The command line over {@code environment}: tests pass their own map. */

@@ -47,8 +47,13 @@ final class Warmup {
     record EarlyConnection(String url, Redis redis, Redis.Connection connection, RuntimeException failure) {
     }
 
+    /** {@code run}'s embedded server, started while the command line was being parsed, or why it could not be. */
+    record EarlyServer(RunRedis server, RuntimeException failure) {
+    }
+
     private static volatile Thread thread;
     private static volatile EarlyConnection early;
+    private static volatile EarlyServer earlyServer;
 
     private Warmup() {
     }
@@ -60,23 +65,24 @@ final class Warmup {
      */
     static void startFor(String[] args, Map<String, String> environment) {
         List<String> words = List.of(args);
-        if (args.length == 0 || !REDIS_COMMANDS.contains(args[0]) || words.contains("--help")) {
+        if (args.length == 0 || !REDIS_COMMANDS.contains(args[0]) || words.contains("--help") || words.contains("-h")) {
             return;
         }
         boolean flagsMayChangeRedis = words.stream().anyMatch(w -> w.startsWith("--redis") || w.startsWith("--set") || w.startsWith("-D"));
         String url = CLIENT_COMMANDS.contains(args[0]) && !flagsMayChangeRedis ? redisUrl(environment) : null;
-        start(url);
+        boolean embedded = args[0].equals("run") && !flagsMayChangeRedis && withoutRedisUrl(environment);
+        start(url, embedded ? environment : null);
     }
 
     static void start() {
-        start(null);
+        start(null, null);
     }
 
-    private static synchronized void start(String connectTo) {
+    private static synchronized void start(String connectTo, Map<String, String> embeddedFor) {
         if (thread != null) {
             return;
         }
-        Thread t = new Thread(() -> run(connectTo), "repobox-warmup");
+        Thread t = new Thread(() -> run(connectTo, embeddedFor), "repobox-warmup");
         t.setDaemon(true);
         thread = t;
         t.start();
@@ -118,6 +124,52 @@ final class Warmup {
         return Optional.of(taken);
     }
 
+    /**
+     * {@code run}'s embedded server when the warm-up started one, once (call after {@link #await()});
+     * empty when it did not (the command starts one itself). A failure to start is handed over to be
+     * reported as the command would have.
+     */
+    static Optional<RunRedis> takeServer() {
+        EarlyServer taken;
+        synchronized (Warmup.class) {
+            taken = earlyServer;
+            earlyServer = null;
+        }
+        if (taken == null) {
+            return Optional.empty();
+        }
+        if (taken.failure() != null) {
+            throw taken.failure();
+        }
+        return Optional.of(taken.server());
+    }
+
+    /**
+     * Stops what the warm-up started and no command took (a usage error ended the command first): an
+     * embedded server, an open connection. Called before the process exits.
+     */
+    static void discard() {
+        await();
+        takeConnection("").ifPresent(unused -> { }); // closes one opened for any URL
+        EarlyServer left;
+        synchronized (Warmup.class) {
+            left = earlyServer;
+            earlyServer = null;
+        }
+        if (left != null && left.server() != null) {
+            left.server().close();
+        }
+    }
+
+    /** Whether {@code run} would start its embedded server: no REDIS_URL (false when the configuration cannot be read here). */
+    private static boolean withoutRedisUrl(Map<String, String> environment) {
+        try {
+            return RunnerConfig.of(environment).redisUrl() == null;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** REDIS_URL as the client commands resolve it, or null when the configuration cannot be read here (the command will say why). */
     private static String redisUrl(Map<String, String> environment) {
         try {
@@ -127,7 +179,17 @@ final class Warmup {
         }
     }
 
-    private static void run(String connectTo) {
+    private static void run(String connectTo, Map<String, String> embeddedFor) {
+        if (embeddedFor != null) {
+            // First: the server starts (a process and its start-up) while this thread and main go on.
+            try {
+                RunRedis server = RunRedis.start(embeddedFor);
+                earlyServer = new EarlyServer(server, null);
+                connectTo = server.url();
+            } catch (RuntimeException e) {
+                earlyServer = new EarlyServer(null, e);
+            }
+        }
         try {
             LoggerFactory.getLogger(Warmup.class); // the logging set-up, which the client's first class triggers anyway
             ClassLoader loader = Warmup.class.getClassLoader();

@@ -199,7 +199,13 @@ final class Dispatcher {
             }
             String claimed = parts.store().claim(jobId, parts.runnerId(), parts.pipeline().agentName(), System.currentTimeMillis());
             if (!"claimed".equals(claimed)) {
-                parts.slots().release(job.userId(), jobId);
+                // A slot is the job id in the user's set, shared by whoever takes the job: when another
+                // runner won the claim (the same entry reached both, a restarted runner and the one that
+                // reclaimed its entries), the slot is that runner's now, and releasing it would let a
+                // further job of the user start while this one runs.
+                if (!JobStatus.RUNNING.value().equals(claimed)) {
+                    parts.slots().release(job.userId(), jobId);
+                }
                 parts.queue().ack(entry);
                 log.info("Job {} was {} when claimed; acknowledged and not run", jobId, claimed);
                 return;

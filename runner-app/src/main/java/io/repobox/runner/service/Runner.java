@@ -76,6 +76,16 @@ public final class Runner implements AutoCloseable {
      */
     public static Runner create(RunnerConfig config, String redisUrl, boolean allowLocalDefault, Duration connectFor,
                                 SandboxSettings.Mode sandboxDefault) throws InterruptedException {
+        return create(config, redisUrl, null, allowLocalDefault, connectFor, sandboxDefault);
+    }
+
+    /**
+     * Builds a runner on {@code connector}, a client for {@code redisUrl} made earlier (a command-line
+     * program prepares one while it parses its arguments), which the runner then owns and closes;
+     * null makes one.
+     */
+    public static Runner create(RunnerConfig config, String redisUrl, Redis connector, boolean allowLocalDefault, Duration connectFor,
+                                SandboxSettings.Mode sandboxDefault) throws InterruptedException {
         WorkspaceRoot.prepare(config.tempDir()); // refused at start-up when another user could write into it
         GitBinary.system(); // resolved now, before any agent runs: never a git put on PATH later
         ProcessExposure.warnings().forEach(w -> log.info("Exposure: {}", w)); // doctor reports them as warnings
@@ -88,7 +98,7 @@ public final class Runner implements AutoCloseable {
         built.push(sandbox::awaitProbe); // its test directory is gone when this returns or throws
         try {
             Agent agent = built(built, AgentProviders.load().get(agentName).create(config.agentConfig()));
-            Redis redis = built(built, Redis.create(redisUrl, Duration.ofSeconds(10)));
+            Redis redis = built(built, connector != null ? connector : Redis.create(redisUrl, Duration.ofSeconds(10)));
             RedisOutputOptions outputOptions = RedisOutputOptions.builder(redisUrl).maxLines(config.maxOutputLines())
                     .ttl(config.outputTtl()).outageTimeout(config.outputOutageTimeout()).build();
             RedisOutput output = built(built, connectWithRetry(redis, outputOptions, connectFor));

@@ -93,6 +93,18 @@ class RunSignalsIT {
     }
 
     @Test
+    void aMistakeFoundAfterTheEmbeddedRedisStartedLeavesNoServerAndNoDirectory() throws Exception {
+        // The embedded Redis starts while the command line is parsed; an unknown agent is found after that.
+        RecordingHandler out = new RecordingHandler();
+        ProcessResult result = run(out, "no-such-agent", "x", Map.of()).await(SAFETY_NET).orElseThrow();
+
+        assertThat(result.exitCode()).hasValue(ExitCodes.USAGE);
+        assertThat(out.texts()).anyMatch(t -> t.startsWith("error: ") && t.contains("no-such-agent"));
+        assertThat(redisServers()).isEmpty();
+        assertThat(entries(tmp)).as("no embedded Redis directory is left").isEmpty();
+    }
+
+    @Test
     void theEmbeddedRedisAndItsDirectoryEndWithAKilledJvm() throws Exception {
         RecordingHandler out = new RecordingHandler();
         ProcessExecution run = run(out, "@fake sleep=1h");
@@ -107,7 +119,7 @@ class RunSignalsIT {
         java.util.concurrent.CompletableFuture.allOf(servers.stream().map(ProcessHandle::onExit)
                 .toArray(java.util.concurrent.CompletableFuture[]::new)).get(SAFETY_NET.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
         assertThat(redisServers()).isEmpty();
-        assertThat(entries(tmp)).isEmpty();
+        awaitNoEntries(tmp); // the wrapper's last step, after the server (the last process seen) ended
         TestProcesses.liveProcessesWithEnvironment("RUNNER_JAR_IT=" + marker).forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
     }
 
@@ -181,6 +193,14 @@ class RunSignalsIT {
     private List<Long> redisServers() {
         return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(tmp.toString() + "/repobox-run-redis"))
                 .map(ProcessHandle::pid).toList();
+    }
+
+    private static void awaitNoEntries(Path dir) throws Exception {
+        long deadline = System.nanoTime() + SAFETY_NET.toNanos();
+        while (!entries(dir).isEmpty() && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000); // re-check every 10 ms
+        }
+        assertThat(entries(dir)).as("no embedded Redis directory is left").isEmpty();
     }
 
     private static List<Path> entries(Path dir) throws Exception {

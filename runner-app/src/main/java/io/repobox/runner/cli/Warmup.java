@@ -54,6 +54,7 @@ final class Warmup {
     private static volatile Thread thread;
     private static volatile EarlyConnection early;
     private static volatile EarlyServer earlyServer;
+    private static volatile Target startedFor = Target.NONE;
 
     private Warmup() {
     }
@@ -61,7 +62,8 @@ final class Warmup {
     /**
      * Starts the warm-up when {@code args} name a command that talks to Redis. For a client command
      * whose Redis is REDIS_URL of {@code environment} as it stands (no flag that could change it), it
-     * also connects.
+     * also connects; for {@code run} without REDIS_URL (and no such flag) it starts the embedded
+     * server and connects to it.
      */
     static void startFor(String[] args, Map<String, String> environment) {
         List<String> words = List.of(args);
@@ -69,22 +71,26 @@ final class Warmup {
             return;
         }
         boolean flagsMayChangeRedis = words.stream().anyMatch(w -> w.startsWith("--redis") || w.startsWith("--set") || w.startsWith("-D"));
-        String url = CLIENT_COMMANDS.contains(args[0]) && !flagsMayChangeRedis ? redisUrl(environment) : null;
-        boolean embedded = args[0].equals("run") && !flagsMayChangeRedis && withoutRedisUrl(environment);
-        start(url, embedded ? environment : null);
+        Target target = flagsMayChangeRedis ? Target.NONE : CLIENT_COMMANDS.contains(args[0]) ? Target.REDIS_URL
+                : args[0].equals("run") ? Target.EMBEDDED_UNLESS_REDIS_URL : Target.NONE;
+        start(environment, target);
     }
+
+    /** What the warm-up may connect to, read from the environment on its own thread (the configuration's classes included). */
+    private enum Target { NONE, REDIS_URL, EMBEDDED_UNLESS_REDIS_URL }
 
     static void start() {
-        start(null, null);
+        start(Map.of(), Target.NONE);
     }
 
-    private static synchronized void start(String connectTo, Map<String, String> embeddedFor) {
+    private static synchronized void start(Map<String, String> environment, Target target) {
         if (thread != null) {
             return;
         }
-        Thread t = new Thread(() -> run(connectTo, embeddedFor), "repobox-warmup");
+        Thread t = new Thread(() -> run(environment, target), "repobox-warmup");
         t.setDaemon(true);
         thread = t;
+        startedFor = target;
         t.start();
     }
 
@@ -115,13 +121,17 @@ final class Warmup {
             return Optional.empty();
         }
         if (!taken.url().equals(url)) {
-            if (taken.redis() != null) {
-                taken.connection().close();
-                taken.redis().close();
-            }
+            close(taken);
             return Optional.empty();
         }
         return Optional.of(taken);
+    }
+
+    private static void close(EarlyConnection connection) {
+        if (connection != null && connection.redis() != null) {
+            connection.connection().close();
+            connection.redis().close();
+        }
     }
 
     /**
@@ -146,50 +156,29 @@ final class Warmup {
 
     /**
      * Stops what the warm-up started and no command took (a usage error ended the command first): an
-     * embedded server, an open connection. Called before the process exits.
+     * embedded server, an open connection (whose event loop, left running, would hold up the JVM's
+     * exit). Called before the process exits.
      */
     static void discard() {
-        await();
-        takeConnection("").ifPresent(unused -> { }); // closes one opened for any URL
+        if (startedFor == Target.EMBEDDED_UNLESS_REDIS_URL) {
+            await(); // the server may still be starting; a connect to REDIS_URL still under way is not waited for
+        }
+        EarlyConnection connection;
         EarlyServer left;
         synchronized (Warmup.class) {
+            connection = early;
+            early = null;
             left = earlyServer;
             earlyServer = null;
         }
+        close(connection);
         if (left != null && left.server() != null) {
             left.server().close();
         }
     }
 
-    /** Whether {@code run} would start its embedded server: no REDIS_URL (false when the configuration cannot be read here). */
-    private static boolean withoutRedisUrl(Map<String, String> environment) {
-        try {
-            return RunnerConfig.of(environment).redisUrl() == null;
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    /** REDIS_URL as the client commands resolve it, or null when the configuration cannot be read here (the command will say why). */
-    private static String redisUrl(Map<String, String> environment) {
-        try {
-            return RunnerConfig.of(environment).redisUrlOrDefault();
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static void run(String connectTo, Map<String, String> embeddedFor) {
-        if (embeddedFor != null) {
-            // First: the server starts (a process and its start-up) while this thread and main go on.
-            try {
-                RunRedis server = RunRedis.start(embeddedFor);
-                earlyServer = new EarlyServer(server, null);
-                connectTo = server.url();
-            } catch (RuntimeException e) {
-                earlyServer = new EarlyServer(null, e);
-            }
-        }
+    private static void run(Map<String, String> environment, Target target) {
+        String connectTo = target == Target.NONE ? null : target(environment, target); // for run: the embedded server starts first
         try {
             LoggerFactory.getLogger(Warmup.class); // the logging set-up, which the client's first class triggers anyway
             ClassLoader loader = Warmup.class.getClassLoader();
@@ -214,6 +203,33 @@ final class Warmup {
                 redis.close();
                 early = new EarlyConnection(connectTo, null, null, e);
             }
+        }
+    }
+
+    /**
+     * The URL to connect to, read here rather than on the main thread (the configuration's classes):
+     * REDIS_URL for a client command, the embedded server's for run (started here); null for none.
+     */
+    private static String target(Map<String, String> environment, Target target) {
+        RunnerConfig config;
+        try {
+            config = RunnerConfig.of(environment);
+        } catch (RuntimeException e) {
+            return null; // the command reads it again and says what is wrong
+        }
+        if (target == Target.REDIS_URL) {
+            return config.redisUrlOrDefault();
+        }
+        if (config.redisUrl() != null) {
+            return null; // run with REDIS_URL: the command connects itself
+        }
+        try {
+            RunRedis server = RunRedis.start(environment);
+            earlyServer = new EarlyServer(server, null);
+            return server.url();
+        } catch (RuntimeException e) {
+            earlyServer = new EarlyServer(null, e);
+            return null;
         }
     }
 }

@@ -91,7 +91,8 @@ public final class RunnerOverheadBenchmark {
 
     private static void bareGitSequence(Path dir, Path remote, int i) throws Exception {
         Path work = dir.resolve("bare-" + i);
-        git(dir, "clone", "-q", "--no-tags", "--", remote.toString(), work.toString());
+        // The clone the runner makes: shallow, through file:// even for a local repository.
+        git(dir, "clone", "-q", "--no-tags", "--depth", "1", "--", remote.toUri().toString(), work.toString());
         git(work, "checkout", "-q", "-b", "bare/" + i);
         Files.writeString(work.resolve("NOTE.md"), "change " + i + "\n");
         git(work, "add", "-A");

@@ -86,19 +86,23 @@ public final class Runner implements AutoCloseable {
      */
     public static Runner create(RunnerConfig config, String redisUrl, Redis connector, boolean allowLocalDefault, Duration connectFor,
                                 SandboxSettings.Mode sandboxDefault) throws InterruptedException {
-        WorkspaceRoot.prepare(config.tempDir()); // refused at start-up when another user could write into it
-        GitBinary.system(); // resolved now, before any agent runs: never a git put on PATH later
-        ProcessExposure.warnings().forEach(w -> log.info("Exposure: {}", w)); // doctor reports them as warnings
-        // SANDBOX=required waits for the test sandbox here (and fails before Redis is touched); otherwise
-        // it is tried while Redis connects and the first job clones, and the first job's hook or agent waits for it.
-        Sandbox sandbox = Sandbox.detectInBackground(SandboxSettings.from(config, sandboxDefault), config.tempDir()).checkAtStartup();
-        String agentName = config.agentName();
-        Environments environments = Environments.load(config.environmentsFile());
         Deque<AutoCloseable> built = new ArrayDeque<>();
-        built.push(sandbox::awaitProbe); // its test directory is gone when this returns or throws
+        if (connector != null) {
+            built.push(connector); // the runner's from here: closed if anything below fails
+        }
         try {
+            WorkspaceRoot.prepare(config.tempDir()); // refused at start-up when another user could write into it
+            GitBinary.system(); // resolved now, before any agent runs: never a git put on PATH later
+            ProcessExposure.warnings().forEach(w -> log.info("Exposure: {}", w)); // doctor reports them as warnings
+            // SANDBOX=required waits for the test sandbox here (and fails before Redis is touched); otherwise
+            // it is tried while Redis connects and the first job clones, and the first job's hook or agent waits for it.
+            Sandbox sandbox = Sandbox.detectInBackground(SandboxSettings.from(config, sandboxDefault), config.tempDir());
+            built.push(sandbox::awaitProbe); // its test directory is gone when this returns or throws
+            sandbox.checkAtStartup();
+            String agentName = config.agentName();
+            Environments environments = Environments.load(config.environmentsFile());
             Agent agent = built(built, AgentProviders.load().get(agentName).create(config.agentConfig()));
-            Redis redis = built(built, connector != null ? connector : Redis.create(redisUrl, Duration.ofSeconds(10)));
+            Redis redis = connector != null ? connector : built(built, Redis.create(redisUrl, Duration.ofSeconds(10)));
             RedisOutputOptions outputOptions = RedisOutputOptions.builder(redisUrl).maxLines(config.maxOutputLines())
                     .ttl(config.outputTtl()).outageTimeout(config.outputOutageTimeout()).build();
             RedisOutput output = built(built, connectWithRetry(redis, outputOptions, connectFor));

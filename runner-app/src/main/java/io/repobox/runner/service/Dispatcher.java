@@ -198,14 +198,17 @@ final class Dispatcher {
                 return;
             }
             String claimed = parts.store().claim(jobId, parts.runnerId(), parts.pipeline().agentName(), System.currentTimeMillis());
+            if (JobStatus.RUNNING.value().equals(claimed)) {
+                // Another runner won the claim: the same entry reached both (a restarted runner and the
+                // one that reclaimed its entries). The job is that runner's now, and so are its user
+                // slot (the job id in the user's set: releasing it would let a further job of the user
+                // start while this one runs) and its entry, left pending as for any job running
+                // elsewhere: that runner acknowledges it at the end, or recovery finds it if it dies.
+                log.info("Job {} was claimed by another runner first; left to it", jobId);
+                return;
+            }
             if (!"claimed".equals(claimed)) {
-                // A slot is the job id in the user's set, shared by whoever takes the job: when another
-                // runner won the claim (the same entry reached both, a restarted runner and the one that
-                // reclaimed its entries), the slot is that runner's now, and releasing it would let a
-                // further job of the user start while this one runs.
-                if (!JobStatus.RUNNING.value().equals(claimed)) {
-                    parts.slots().release(job.userId(), jobId);
-                }
+                parts.slots().release(job.userId(), jobId);
                 parts.queue().ack(entry);
                 log.info("Job {} was {} when claimed; acknowledged and not run", jobId, claimed);
                 return;

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -52,8 +53,8 @@ final class Warmup {
     }
 
     private static volatile Thread thread;
-    private static volatile EarlyConnection early;
-    private static volatile EarlyServer earlyServer;
+    private static final AtomicReference<EarlyConnection> EARLY = new AtomicReference<>();
+    private static final AtomicReference<EarlyServer> EARLY_SERVER = new AtomicReference<>();
     private static volatile Target startedFor = Target.NONE;
 
     private Warmup() {
@@ -112,11 +113,7 @@ final class Warmup {
      * caller connects itself). Call after {@link #await()}.
      */
     static Optional<EarlyConnection> takeConnection(String url) {
-        EarlyConnection taken;
-        synchronized (Warmup.class) {
-            taken = early;
-            early = null;
-        }
+        EarlyConnection taken = EARLY.getAndSet(null);
         if (taken == null) {
             return Optional.empty();
         }
@@ -140,11 +137,7 @@ final class Warmup {
      * reported as the command would have.
      */
     static Optional<RunRedis> takeServer() {
-        EarlyServer taken;
-        synchronized (Warmup.class) {
-            taken = earlyServer;
-            earlyServer = null;
-        }
+        EarlyServer taken = EARLY_SERVER.getAndSet(null);
         if (taken == null) {
             return Optional.empty();
         }
@@ -163,15 +156,8 @@ final class Warmup {
         if (startedFor == Target.EMBEDDED_UNLESS_REDIS_URL) {
             await(); // the server may still be starting; a connect to REDIS_URL still under way is not waited for
         }
-        EarlyConnection connection;
-        EarlyServer left;
-        synchronized (Warmup.class) {
-            connection = early;
-            early = null;
-            left = earlyServer;
-            earlyServer = null;
-        }
-        close(connection);
+        close(EARLY.getAndSet(null));
+        EarlyServer left = EARLY_SERVER.getAndSet(null);
         if (left != null && left.server() != null) {
             left.server().close();
         }
@@ -198,10 +184,10 @@ final class Warmup {
                 return; // a URL the client cannot use: the command finds that itself and says so as a usage error
             }
             try {
-                early = new EarlyConnection(connectTo, redis, redis.connect(), null);
+                EARLY.set(new EarlyConnection(connectTo, redis, redis.connect(), null));
             } catch (RuntimeException e) {
                 redis.close();
-                early = new EarlyConnection(connectTo, null, null, e);
+                EARLY.set(new EarlyConnection(connectTo, null, null, e));
             }
         }
     }
@@ -225,10 +211,10 @@ final class Warmup {
         }
         try {
             RunRedis server = RunRedis.start(environment);
-            earlyServer = new EarlyServer(server, null);
+            EARLY_SERVER.set(new EarlyServer(server, null));
             return server.url();
         } catch (RuntimeException e) {
-            earlyServer = new EarlyServer(null, e);
+            EARLY_SERVER.set(new EarlyServer(null, e));
             return null;
         }
     }

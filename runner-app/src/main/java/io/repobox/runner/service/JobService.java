@@ -2,8 +2,10 @@ package io.repobox.runner.service;
 
 import io.repobox.output.redis.RedisOutput;
 import io.repobox.redis.Redis;
+import io.repobox.runner.job.JobIds;
 import io.repobox.runner.job.JobLeases;
 import io.repobox.runner.job.JobQueue;
+import io.repobox.runner.job.JobStatus;
 import io.repobox.runner.job.JobStore;
 import io.repobox.runner.job.UserSlots;
 import io.repobox.runner.ops.BuildInfo;
@@ -155,11 +157,21 @@ public final class JobService implements AutoCloseable {
         }
     }
 
-    /** Puts the entries not started back in the queue, at once, for any runner. */
+    /**
+     * Puts the held entries of jobs not started back in the queue, at once, for any runner. An entry
+     * reclaimed from another runner may name a job that ended meanwhile (acknowledged, as any runner
+     * would) or that another runner runs (left pending, for that runner to acknowledge or recovery
+     * to find): putting those back would only hand the next runner an entry with nothing to do.
+     */
     private void releaseHeld() {
         for (JobQueue.Entry e = held.poll(); e != null; e = held.poll()) {
             try {
-                queue.release(e);
+                String status = JobIds.isValid(e.jobId()) ? store.load(e.jobId()).map(h -> h.getOrDefault("status", "")).orElse("") : "";
+                if (JobStatus.isTerminal(status)) {
+                    queue.ack(e);
+                } else if (!JobStatus.RUNNING.value().equals(status)) {
+                    queue.release(e);
+                }
             } catch (RuntimeException ex) {
                 log.warn("Could not put back queue entry {}: {}", e.id(), ex.getMessage());
             }

@@ -291,6 +291,19 @@ public final class LoadFaultSuite {
         }
     }
 
+    private List<String> logLines(String jobId) {
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> logs = Files.list(dir)) {
+            for (Path log : logs.filter(p -> p.getFileName().toString().matches("runner-\\d+\\.log")).sorted().toList()) {
+                Files.readAllLines(log).stream().filter(l -> l.contains(jobId)).limit(20)
+                        .forEach(l -> lines.add(log.getFileName() + ": " + l));
+            }
+        } catch (IOException e) {
+            lines.add("(" + e.getMessage() + ")");
+        }
+        return lines;
+    }
+
     /**
      * An entry is acknowledged after its job's final status, so a job can look ended while its
      * runner has not yet acknowledged it; when a fault hit in between, the entry waits for another
@@ -405,7 +418,17 @@ public final class LoadFaultSuite {
         }
         long pending = r.xpending(JobQueue.STREAM, JobQueue.GROUP).getCount();
         if (pending > 0) {
-            violations.add(pending + " queue entries are still pending");
+            // Which ones, whose, how long idle, and their jobs' state: what a failure needs to be understood.
+            List<String> details = new ArrayList<>();
+            for (io.lettuce.core.models.stream.PendingMessage m : r.xpending(JobQueue.STREAM, JobQueue.GROUP,
+                    io.lettuce.core.Range.create("-", "+"), io.lettuce.core.Limit.from(10))) {
+                List<StreamMessage<String, String>> entry = r.xrange(JobQueue.STREAM, io.lettuce.core.Range.create(m.getId(), m.getId()));
+                String jobId = entry.isEmpty() ? "?" : entry.get(0).getBody().getOrDefault("job_id", "?");
+                details.add(m.getId() + " (job " + jobId + ", " + r.hmget("job:" + jobId, "status", "runner_id") + ", held by "
+                        + m.getConsumer() + ", idle " + m.getMsSinceLastDelivery() + " ms, delivered " + m.getRedeliveryCount()
+                        + "×; the runners' log lines about it: " + logLines(jobId) + ")");
+            }
+            violations.add(pending + " queue entries are still pending: " + String.join("; ", details));
         }
         int survivors = TestProcesses.liveProcessesWithEnvironment(marker).size();
         if (survivors > 0) {

@@ -260,6 +260,28 @@ class JobServiceIT extends RunnerTestBase {
     }
 
     @Test
+    void atShutdownAHeldEntryWhoseJobEndedIsAcknowledgedNotPutBackInTheQueue() throws Exception {
+        start("MAX_JOBS_PER_USER", "1");
+        String first = h.submit("@fake sleep=1h");
+        RunnerHarness.awaitLine(runner.output(), first, "[fake] sleeping 3600s");
+        String second = h.submit("@fake"); // held: its user is at the limit
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (h.pendingEntries() < 2 && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000); // re-check every 10 ms until the runner read it
+        }
+        assertThat(h.pendingEntries()).as("the second entry was delivered and is held").isEqualTo(2);
+        assertThat(new io.repobox.runner.job.JobStore(h.connection()).requestCancel(second, System.currentTimeMillis()))
+                .isEqualTo("cancelled");
+        long entries = redis.redis().xlen(io.repobox.runner.job.JobQueue.STREAM);
+
+        runner.close();
+        runner = null;
+
+        assertThat(redis.redis().xlen(io.repobox.runner.job.JobQueue.STREAM)).as("no entry put back for an ended job").isEqualTo(entries);
+        h.awaitNoPendingEntries();
+    }
+
+    @Test
     void shuttingDownStopsARunningJobWithAClearStatus() throws Exception {
         start(); // SHUTDOWN_GRACE is 1s in the harness
         String id = h.submit("@fake sleep=1h");

@@ -108,9 +108,9 @@ final class RunCommand implements Callable<Integer> {
         String url = config.redisUrl();
         try {
             if (url == null) {
-                // Started by the warm-up while the command line was parsed (main starts it), else here.
-                Warmup.start(); // the client's set-up on another core while the server starts
-                Warmup.await();
+                // Started by the warm-up while the command line was parsed (main starts it), else here,
+                // while the warm-up prepares the client on another core.
+                Warmup.start();
                 embedded = Warmup.takeServer().orElseGet(() -> RunRedis.start(parent.environment()));
                 redisRef.set(embedded);
                 url = embedded.url();

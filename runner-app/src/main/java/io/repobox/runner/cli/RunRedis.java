@@ -69,12 +69,10 @@ final class RunRedis implements AutoCloseable {
         this.lifeline = wrapper.getOutputStream();
     }
 
-    /** Starts a server in a new private directory under the system temp directory. */
-    static RunRedis start() {
-        return start(System.getenv());
-    }
-
-    /** {@link #start()}, with the cache directory of the server's binary found from {@code environment}. */
+    /**
+     * Starts a server in a new private directory under the system temp directory; the cache directory
+     * of the server's binary is found from {@code environment}.
+     */
     static RunRedis start(Map<String, String> environment) {
         Path dir;
         try {

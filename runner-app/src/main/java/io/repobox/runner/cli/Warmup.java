@@ -132,11 +132,14 @@ final class Warmup {
     }
 
     /**
-     * {@code run}'s embedded server when the warm-up started one, once (call after {@link #await()});
-     * empty when it did not (the command starts one itself). A failure to start is handed over to be
-     * reported as the command would have.
+     * {@code run}'s embedded server when the warm-up started one, once, waiting for the warm-up only
+     * when it was started for that; empty when it was not (the command starts one itself, meanwhile).
+     * A failure to start is handed over to be reported as the command would have.
      */
     static Optional<RunRedis> takeServer() {
+        if (startedFor == Target.EMBEDDED_UNLESS_REDIS_URL) {
+            await();
+        }
         EarlyServer taken = EARLY_SERVER.getAndSet(null);
         if (taken == null) {
             return Optional.empty();

@@ -1,8 +1,9 @@
 package io.repobox.agent.process.internal;
 
+import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,10 +57,11 @@ public final class ProcessTree {
     /** The processes of the tree that are still alive (zombies count as gone). */
     public List<ProcessHandle> alive() {
         Map<Long, ProcessHandle> found = new LinkedHashMap<>();
-        if (root != null) {
-            if (isAlive(root)) {
-                found.put(root.pid(), root);
-            }
+        // A root that has exited has no descendants: the kernel gave its children to init (or a
+        // subreaper) when it exited, and only the marker finds them. Not walking them then saves a
+        // scan of every process after each normal exit.
+        if (root != null && isAlive(root)) {
+            found.put(root.pid(), root);
             root.descendants().filter(ProcessTree::isAlive).forEach(p -> found.put(p.pid(), p));
         }
         if (HAVE_PROC) {
@@ -118,42 +120,73 @@ public final class ProcessTree {
         }
     }
 
+    /**
+     * Every live process whose environment holds the marker. This runs after each child's exit, on
+     * the job's path, so it is written for speed: plain {@code java.io} calls and one reused buffer,
+     * and an access check first, so that the processes of other users (whose environment is not
+     * readable, and which are most processes of a shared host) cost no exception each.
+     */
     private List<ProcessHandle> markedProcesses() {
         List<ProcessHandle> out = new ArrayList<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
-            for (Path dir : dirs) {
-                long pid = parsePid(dir.getFileName().toString());
-                if (pid <= 0 || pid == SELF || !hasMarker(dir)) {
-                    continue;
-                }
+        String[] names = PROC.toFile().list();
+        if (names == null) {
+            log.debug("Could not list /proc");
+            return out;
+        }
+        EnvironReader reader = new EnvironReader();
+        for (String name : names) {
+            long pid = parsePid(name);
+            if (pid <= 0 || pid == SELF) {
+                continue;
+            }
+            File environ = new File("/proc/" + name + "/environ");
+            // canRead: another user's process (not ours) is skipped without an exception
+            if (environ.canRead() && reader.read(environ) && reader.holds(marker)) {
                 ProcessHandle.of(pid).filter(ProcessTree::isAlive).ifPresent(out::add);
             }
-        } catch (IOException e) {
-            log.debug("Could not list /proc: {}", e.toString());
         }
         return out;
     }
 
-    private boolean hasMarker(Path dir) {
-        byte[] env;
-        try {
-            env = Files.readAllBytes(dir.resolve("environ"));
-        } catch (IOException | SecurityException e) {
-            return false; // gone, or another user's process: not ours either way
-        }
-        // Entries are NUL-separated NAME=value strings; ours must match one entry exactly.
-        int start = 0;
-        while (start < env.length) {
-            int end = start;
-            while (end < env.length && env[end] != 0) {
-                end++;
+    /** Reads environment files into one buffer, grown as needed, and looks for an entry in the last one read. */
+    private static final class EnvironReader {
+        private byte[] buffer = new byte[16 * 1024];
+        private int length;
+
+        /** False when the file cannot be read (the process is gone, or not ours). */
+        boolean read(File file) {
+            length = 0;
+            try (FileInputStream in = new FileInputStream(file)) {
+                while (true) {
+                    if (length == buffer.length) {
+                        buffer = Arrays.copyOf(buffer, buffer.length * 2);
+                    }
+                    int r = in.read(buffer, length, buffer.length - length);
+                    if (r < 0) {
+                        return true;
+                    }
+                    length += r;
+                }
+            } catch (IOException | SecurityException e) {
+                return false;
             }
-            if (Arrays.equals(env, start, end, marker, 0, marker.length)) {
-                return true;
-            }
-            start = end + 1;
         }
-        return false;
+
+        /** Entries are NUL-separated NAME=value strings; {@code entry} must match one exactly. */
+        boolean holds(byte[] entry) {
+            int start = 0;
+            while (start < length) {
+                int end = start;
+                while (end < length && buffer[end] != 0) {
+                    end++;
+                }
+                if (Arrays.equals(buffer, start, end, entry, 0, entry.length)) {
+                    return true;
+                }
+                start = end + 1;
+            }
+            return false;
+        }
     }
 
     /** Alive and not a zombie: a zombie has ended and only waits for its parent to reap it. */

@@ -34,27 +34,55 @@ class RedisScriptIT {
     }
 
     @Test
-    void aScriptTheServerDoesNotKnowIsSentOnceAndThenCalledBySha() {
+    void theFirstCallSendsTheTextAndLaterOnesTheShaWithoutANoscriptRoundTrip() {
         RedisScript echo = RedisScript.load(RedisScriptIT.class, "echo.lua");
         connection.call(c -> c.scriptFlush());
+        connection.call(c -> c.configResetstat());
 
         List<Object> first = echo.eval(connection, ScriptOutputType.MULTI, new String[] {"k"}, "v");
+        List<Object> second = echo.eval(connection, ScriptOutputType.MULTI, new String[] {"k2"}, "v2");
 
         assertThat(first).containsExactly("k", "v");
+        assertThat(second).containsExactly("k2", "v2");
         assertThat(connection.<List<Boolean>>call(c -> c.scriptExists(echo.sha()))).containsExactly(true);
-        assertThat(echo.<List<Object>>eval(connection, ScriptOutputType.MULTI, new String[] {"k2"}, "v2")).containsExactly("k2", "v2");
+        assertThat(scriptCalls()).containsExactly("eval:calls=1,failed=0", "evalsha:calls=1,failed=0");
     }
 
     @Test
-    void theAsyncFormFallsBackToo() throws Exception {
+    void aServerThatNoLongerKnowsTheScriptGetsItsTextOnce() {
+        RedisScript echo = RedisScript.load(RedisScriptIT.class, "echo.lua");
+        echo.eval(connection, ScriptOutputType.MULTI, new String[] {"k"}, "v");
+        connection.call(c -> c.scriptFlush()); // as after a restart or a failover
+
+        List<Object> reply = echo.eval(connection, ScriptOutputType.MULTI, new String[] {"k2"}, "v2");
+
+        assertThat(reply).containsExactly("k2", "v2");
+        assertThat(connection.<List<Boolean>>call(c -> c.scriptExists(echo.sha()))).containsExactly(true);
+        assertThat(echo.<List<Object>>eval(connection, ScriptOutputType.MULTI, new String[] {"k3"}, "v3")).containsExactly("k3", "v3");
+    }
+
+    @Test
+    void theAsyncFormSendsTheTextFirstAndFallsBackToo() throws Exception {
         RedisScript echo = RedisScript.load(RedisScriptIT.class, "echo.lua");
         connection.call(c -> c.scriptFlush());
 
-        List<Object> reply = echo.<List<Object>>evalAsync(connection, ScriptOutputType.MULTI, new String[] {"a"}, "b")
+        List<Object> first = echo.<List<Object>>evalAsync(connection, ScriptOutputType.MULTI, new String[] {"a"}, "b")
+                .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        connection.call(c -> c.scriptFlush());
+        List<Object> afterFlush = echo.<List<Object>>evalAsync(connection, ScriptOutputType.MULTI, new String[] {"c"}, "d")
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
 
-        assertThat(reply).containsExactly("a", "b");
+        assertThat(first).containsExactly("a", "b");
+        assertThat(afterFlush).containsExactly("c", "d");
         assertThat(connection.<List<Boolean>>call(c -> c.scriptExists(echo.sha()))).containsExactly(true);
+    }
+
+    /** The server's own count of EVAL and EVALSHA calls since its statistics were reset, failed ones apart. */
+    private static List<String> scriptCalls() {
+        String stats = connection.call(c -> c.info("commandstats"));
+        return stats.lines().filter(l -> l.startsWith("cmdstat_eval"))
+                .map(l -> l.replaceFirst("^cmdstat_(\\w+):calls=(\\d+),.*failed_calls=(\\d+).*$", "$1:calls=$2,failed=$3"))
+                .sorted().toList();
     }
 
     @Test

@@ -30,6 +30,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -78,6 +80,7 @@ public final class Redis implements AutoCloseable {
     private final ClientResources resources;
     private final RedisClient client;
     private final RedisClusterClient clusterClient;
+    private final RedisURI uri;
 
     private Redis(String url, Duration commandTimeout) {
         this.safeUrl = redact(url);
@@ -94,6 +97,7 @@ public final class Redis implements AutoCloseable {
                 throw new IllegalArgumentException("REDIS_URL " + safeUrl + " is not a Redis URL: " + e.getMessage());
             }
         }
+        this.uri = uri;
         ClientResources ready = PREPARED.getAndSet(null);
         this.resources = ready != null ? ready : newResources();
         // Each connection's own timeout applies (see connect): the output writer uses a short one.
@@ -140,6 +144,11 @@ public final class Redis implements AutoCloseable {
         return new Redis(url, commandTimeout);
     }
 
+    /** How long the commands of a connection from {@link #connect()} may take. */
+    public Duration commandTimeout() {
+        return commandTimeout;
+    }
+
     /** Opens a new connection whose commands time out after the connector's command timeout. */
     public Connection connect() {
         return connect(commandTimeout);
@@ -155,6 +164,50 @@ public final class Redis implements AutoCloseable {
         StatefulRedisConnection<String, String> c = client.connect(StringCodec.UTF8);
         c.setTimeout(timeout);
         return new Connection(c, c.async());
+    }
+
+    /**
+     * Opens one connection per timeout, all at once: their handshakes overlap instead of following one
+     * another (a runner opens several as it starts). Fails as {@link #connect(Duration)} does, with
+     * the first failure, and then leaves none of them open.
+     */
+    public List<Connection> connectAll(Duration... timeouts) {
+        List<CompletableFuture<Connection>> pending = new ArrayList<>();
+        for (Duration timeout : timeouts) {
+            pending.add(connectAsync(timeout));
+        }
+        List<Connection> open = new ArrayList<>();
+        RuntimeException failure = null;
+        for (CompletableFuture<Connection> connection : pending) {
+            try {
+                open.add(connection.join());
+            } catch (CompletionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
+                if (failure == null) {
+                    failure = cause;
+                } else if (failure != cause) {
+                    failure.addSuppressed(cause);
+                }
+            }
+        }
+        if (failure != null) {
+            open.forEach(Connection::close);
+            throw failure;
+        }
+        return open;
+    }
+
+    private CompletableFuture<Connection> connectAsync(Duration timeout) {
+        if (clusterClient != null) {
+            return clusterClient.connectAsync(StringCodec.UTF8).thenApply(c -> {
+                c.setTimeout(timeout);
+                return new Connection(c, c.async());
+            });
+        }
+        return client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture().thenApply(c -> {
+            c.setTimeout(timeout);
+            return new Connection(c, c.async());
+        });
     }
 
     /** The URL without credentials, for messages and logs. */

@@ -2,13 +2,18 @@ package io.repobox.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.repobox.output.redis.testing.TestRedis;
+import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,5 +69,69 @@ class RedisConnectionIT {
             assertThat(stateful.sync()).isSameAs(stateful.sync());
             assertThat(connection.<String>call(c -> c.get("call:key"))).isEqualTo("v");
         }
+    }
+
+    @Test
+    void connectAllOpensOneConnectionPerTimeoutTogether() {
+        long before = connectedClients();
+        List<Redis.Connection> connections = redis.connectAll(Duration.ofSeconds(7), Duration.ofMillis(700));
+        try {
+            assertThat(connections).extracting(c -> c.stateful().getTimeout()).containsExactly(Duration.ofSeconds(7), Duration.ofMillis(700));
+            connections.get(0).call(c -> c.set("all:key", "v"));
+            assertThat(connections.get(1).<String>call(c -> c.get("all:key"))).isEqualTo("v");
+            assertThat(connectedClients()).isEqualTo(before + 2);
+        } finally {
+            connections.forEach(Redis.Connection::close);
+        }
+    }
+
+    @Test
+    void connectAllThatCannotConnectFailsAsConnectDoes() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (Redis nowhere = Redis.create("redis://127.0.0.1:" + closedPort, Duration.ofSeconds(2))) {
+            Throwable one = catchThrowable(nowhere::connect);
+            Throwable all = catchThrowable(() -> nowhere.connectAll(Duration.ofSeconds(1), Duration.ofSeconds(1)));
+
+            assertThat(one).isInstanceOf(RedisConnectionException.class);
+            assertThat(all).isInstanceOf(RedisConnectionException.class).hasMessage(one.getMessage());
+            assertThat(Redis.rootMessage((RuntimeException) all)).isEqualTo(Redis.rootMessage((RuntimeException) one));
+        }
+    }
+
+    @Test
+    void connectAllLeavesNoneOpenWhenOneFails() {
+        try (Redis.Connection admin = redis.connect()) {
+            long before = clients(admin);
+            // Room for one more client only: the server refuses the second handshake.
+            admin.call(c -> c.configSet("maxclients", Long.toString(before + 1)));
+            try {
+                assertThatThrownBy(() -> redis.connectAll(Duration.ofSeconds(5), Duration.ofSeconds(5)))
+                        .isInstanceOf(RedisConnectionException.class);
+            } finally {
+                admin.call(c -> c.configSet("maxclients", "10000"));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (clients(admin) != before && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(Duration.ofMillis(5).toNanos()); // the server counts a close once it has read it
+            }
+            assertThat(clients(admin)).isEqualTo(before);
+        }
+    }
+
+    /** The server's count of connected clients, apart from the one that asks. */
+    private static long connectedClients() {
+        try (Redis.Connection probe = redis.connect()) {
+            return clients(probe) - 1;
+        }
+    }
+
+    /** The server's count of connected clients, {@code via} included. */
+    private static long clients(Redis.Connection via) {
+        String info = via.call(c -> c.info("clients"));
+        return info.lines().filter(l -> l.startsWith("connected_clients:")).mapToLong(l -> Long.parseLong(l.substring(18).trim()))
+                .findFirst().orElseThrow();
     }
 }

@@ -41,15 +41,11 @@ public final class RedisOutput implements AutoCloseable {
         this.options = options;
         this.connector = connector;
         this.ownsClient = ownsClient;
-        this.commands = connector.connect(options.commandTimeout());
-        try {
-            // Writes are idempotent (explicit ids), so a write lost in a crash is simply sent again after
-            // this short timeout rather than after the general command timeout.
-            this.writes = connector.connect(WRITE_ATTEMPT_TIMEOUT);
-        } catch (RuntimeException e) {
-            commands.close();
-            throw e;
-        }
+        // Writes are idempotent (explicit ids), so a write lost in a crash is simply sent again after
+        // a short timeout rather than after the general command timeout.
+        List<Redis.Connection> connections = connector.connectAll(options.commandTimeout(), WRITE_ATTEMPT_TIMEOUT);
+        this.commands = connections.get(0);
+        this.writes = connections.get(1);
         this.writer = new StreamWriter(writes, options.outageTimeout(), options.ttl());
         this.writerThread = new Thread(writer, "repobox-redis-output-writer");
         writerThread.setDaemon(true);

@@ -58,11 +58,15 @@ public final class JobService implements AutoCloseable {
     /** Set once the consumer group exists and the entries left from before a restart are handled. */
     private volatile boolean ready;
 
-    public JobService(Settings settings, Redis connector, Redis.Connection commands, JobStore store,
+    /**
+     * A service on {@code commands} (shared) and {@code blocking}, a connection of its own for the
+     * queue's blocking reads (its timeout longer than a read's block), which it closes.
+     */
+    public JobService(Settings settings, Redis connector, Redis.Connection commands, Redis.Connection blocking, JobStore store,
                          RedisOutput output, JobPipeline pipeline, RunnerMetrics metrics) {
         this.settings = settings;
         this.store = store;
-        this.blocking = connector.connect(Duration.ofSeconds(30));
+        this.blocking = blocking;
         this.queue = new JobQueue(commands, blocking, settings.runnerId());
         // A slot outlives its job's lease by one renewal interval: the slot is taken before the lease
         // is first written, so with equal terms a runner that died at once would free the slot while

@@ -25,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,7 +107,11 @@ public final class Runner implements AutoCloseable {
             RedisOutputOptions outputOptions = RedisOutputOptions.builder(redisUrl).maxLines(config.maxOutputLines())
                     .ttl(config.outputTtl()).outageTimeout(config.outputOutageTimeout()).build();
             RedisOutput output = built(built, connectWithRetry(redis, outputOptions, connectFor));
-            Redis.Connection commands = built(built, redis.connect());
+            // The runner's own two, opened together: commands, and the queue's blocking reads (a longer
+            // timeout than their block).
+            List<Redis.Connection> own = redis.connectAll(redis.commandTimeout(), Duration.ofSeconds(30));
+            Redis.Connection commands = built(built, own.get(0));
+            Redis.Connection blocking = built(built, own.get(1));
             JobStore store = new JobStore(commands);
             String runnerId = config.runnerId();
             RunnerOps ops = built(built, RunnerOps.create(config.httpAddress(), runnerId, agentName, redis, JobQueue.STREAM,
@@ -121,7 +126,7 @@ public final class Runner implements AutoCloseable {
                     config.encryptionKey(), config.gracePeriod(), config.secrets()), store, agent, environments, sandbox)
                     .withListener(new MetricsStepListener(ops.metrics(), agentName, config.agentConfig().getString("model", "")));
             JobService service = new JobService(new JobService.Settings(runnerId, config.maxConcurrentJobs(),
-                    config.maxJobsPerUser(), config.reclaimIdle(), config.shutdownGrace()), redis, commands, store, output, pipeline,
+                    config.maxJobsPerUser(), config.reclaimIdle(), config.shutdownGrace()), redis, commands, blocking, store, output, pipeline,
                     ops.metrics());
             return new Runner(sandbox, redis, commands, output, agent, service, ops);
         } catch (RuntimeException | InterruptedException e) {

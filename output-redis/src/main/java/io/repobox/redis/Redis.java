@@ -199,6 +199,7 @@ public final class Redis implements AutoCloseable {
 
     private CompletableFuture<Connection> connectAsync(Duration timeout) {
         if (clusterClient != null) {
+            clusterClient.getPartitions(); // the topology, once (connect() loads it too): an async connect needs it first
             return clusterClient.connectAsync(StringCodec.UTF8).thenApply(c -> {
                 c.setTimeout(timeout);
                 return new Connection(c, c.async());

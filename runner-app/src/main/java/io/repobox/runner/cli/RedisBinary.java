@@ -53,7 +53,7 @@ final class RedisBinary {
     static Path locate(Path privateDir, Map<String, String> environment) throws IOException {
         String name = resourceName();
         String expected = CHECKSUMS.get(name);
-        Optional<Path> cache = cacheDirectory(environment, privateDir);
+        Optional<Path> cache = UserCache.directory(environment, privateDir);
         if (cache.isEmpty()) {
             return install(privateDir, name, expected);
         }
@@ -120,41 +120,12 @@ final class RedisBinary {
         throw new IllegalStateException("there is no embedded redis-server for " + os + "/" + arch + "; set REDIS_URL to a Redis server");
     }
 
-    /** The user's cache directory for the runner, made private; empty when it cannot be (then nothing is cached). */
-    private static Optional<Path> cacheDirectory(Map<String, String> environment, Path ownedByUs) {
-        String xdg = environment.get("XDG_CACHE_HOME");
-        String home = environment.get("HOME");
-        Path base;
-        if (xdg != null && Path.of(xdg).isAbsolute()) {
-            base = Path.of(xdg);
-        } else if (home != null && Path.of(home).isAbsolute()) {
-            base = Path.of(home, ".cache");
-        } else {
-            return Optional.empty();
-        }
-        Path dir = base.resolve("repobox-runner");
-        try {
-            Files.createDirectories(dir);
-            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || !sameOwner(dir, ownedByUs)) {
-                return Optional.empty();
-            }
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(PRIVATE));
-            return Optional.of(dir);
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return Optional.empty();
-        }
-    }
-
     private static boolean trusted(Path cached, Path ownedByUs) {
         try {
-            return Files.isRegularFile(cached, LinkOption.NOFOLLOW_LINKS) && sameOwner(cached, ownedByUs)
+            return Files.isRegularFile(cached, LinkOption.NOFOLLOW_LINKS) && UserCache.sameOwner(cached, ownedByUs)
                     && PosixFilePermissions.toString(Files.getPosixFilePermissions(cached, LinkOption.NOFOLLOW_LINKS)).equals(PRIVATE);
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private static boolean sameOwner(Path a, Path b) throws IOException {
-        return Files.getAttribute(a, "unix:uid", LinkOption.NOFOLLOW_LINKS).equals(Files.getAttribute(b, "unix:uid", LinkOption.NOFOLLOW_LINKS));
     }
 }

@@ -6,6 +6,8 @@ import io.repobox.runner.config.Settings;
 import io.repobox.runner.environment.Environments;
 import io.repobox.runner.git.RepositoryUrls;
 import io.repobox.runner.pipeline.Workspaces;
+import io.repobox.runner.job.JobStatus;
+import io.repobox.runner.sandbox.ProbeVerdicts;
 import io.repobox.runner.sandbox.SandboxSettings;
 import io.repobox.runner.service.Runner;
 import java.io.IOException;
@@ -123,8 +125,11 @@ final class RunCommand implements Callable<Integer> {
             Warmup.await();
             // The warm-up's connection to this Redis, when it made one: its client becomes the runner's, the connection the session's.
             Optional<Warmup.EarlyConnection> early = Warmup.takeConnection(url).filter(e -> e.failure() == null);
+            // A test sandbox that succeeded in an earlier run, under the same conditions, is believed.
+            ProbeVerdicts verdicts = UserCache.directory(parent.environment(), Path.of("/proc/self"))
+                    .map(dir -> ProbeVerdicts.in(dir.resolve("sandbox-verdict"))).orElse(ProbeVerdicts.none());
             try (Runner runner = Runner.create(config, url, early.map(Warmup.EarlyConnection::redis).orElse(null), true,
-                    Duration.ofSeconds(30), SandboxSettings.Mode.AUTO);
+                    Duration.ofSeconds(30), SandboxSettings.Mode.AUTO, verdicts);
                  RedisSession session = early.isPresent() ? RedisSession.on(runner.redis(), url, early.get().connection())
                          : RedisSession.on(runner.redis(), url)) {
                 runner.service().start();
@@ -137,6 +142,9 @@ final class RunCommand implements Callable<Integer> {
                 }
                 console.print(runner.output(), id, true, () -> session.store.load(id).map(j -> j.getOrDefault("status", "")).orElse(""));
                 Map<String, String> job = session.store.load(id).orElseThrow();
+                if (!JobStatus.SUCCESS.value().equals(job.get("status"))) {
+                    verdicts.forget(); // had the sandbox stopped working, this run's test would have been remembered wrongly
+                }
                 console.summary(job);
                 return JobConsole.exitCode(job);
             }

@@ -71,10 +71,23 @@ public final class Sandbox {
      * to Redis and cloning its first job instead of waiting.
      */
     public static Sandbox detectInBackground(SandboxSettings settings, Path tempDir) {
-        return detect(settings, tempDir, true);
+        return detectInBackground(settings, tempDir, ProbeVerdicts.none());
+    }
+
+    /**
+     * {@link #detectInBackground(SandboxSettings, Path)}, believing {@code verdicts} when a test
+     * sandbox succeeded before under exactly this host's present conditions (then none is tried), and
+     * telling them when one succeeds.
+     */
+    public static Sandbox detectInBackground(SandboxSettings settings, Path tempDir, ProbeVerdicts verdicts) {
+        return detect(settings, tempDir, true, verdicts);
     }
 
     private static Sandbox detect(SandboxSettings settings, Path tempDir, boolean inBackground) {
+        return detect(settings, tempDir, inBackground, ProbeVerdicts.none());
+    }
+
+    private static Sandbox detect(SandboxSettings settings, Path tempDir, boolean inBackground, ProbeVerdicts verdicts) {
         if (settings.mode() == SandboxSettings.Mode.NONE) {
             Sandbox none = new Sandbox(settings, null, null, null, Optional.empty(), tempDir);
             none.problem.complete(Optional.of("SANDBOX=none"));
@@ -93,14 +106,19 @@ public final class Sandbox {
             missing = "socat is not on PATH (SANDBOX_NETWORK=allowlist needs it)";
         }
         Sandbox sandbox = new Sandbox(settings, bwrap, prlimit, socat, Cgroups.detect(), tempDir);
+        String conditions = missing == null && verdicts != ProbeVerdicts.none() ? sandbox.conditions() : null;
         if (missing != null) {
             sandbox.problem.complete(Optional.of(missing));
+        } else if (conditions != null && verdicts.succeededUnder(conditions)) {
+            log.debug("A test sandbox succeeded here before, under the same conditions: none is tried");
+            sandbox.problem.complete(Optional.empty());
         } else if (inBackground) {
-            Thread probe = new Thread(sandbox::tryOne, "repobox-sandbox-probe");
+            Thread probe = new Thread(() -> sandbox.tryOne(conditions == null ? () -> { } : () -> verdicts.succeeded(conditions)),
+                    "repobox-sandbox-probe");
             probe.setDaemon(true);
             probe.start();
         } else {
-            sandbox.tryOne();
+            sandbox.tryOne(() -> { });
         }
         return sandbox;
     }
@@ -224,15 +242,61 @@ public final class Sandbox {
 
     /**
      * Builds a sandbox like a job's (same namespaces and limits, the allowlist bridge), runs {@code true}
-     * in it, and completes {@link #problem} with the outcome; never throws.
+     * in it, and completes {@link #problem} with the outcome (after {@code onSuccess} when it succeeded); never throws.
      */
-    private void tryOne() {
+    private void tryOne(Runnable onSuccess) {
         String why = "the test sandbox ended unexpectedly";
         try {
             why = whyATestSandboxFails();
+            if (why == null) {
+                onSuccess.run(); // before the answer: whoever waits for it finds the verdict kept
+            }
         } finally {
             problem.complete(Optional.ofNullable(why)); // whatever happens: enabled() must never wait forever
         }
+    }
+
+    /**
+     * What a test sandbox's verdict depends on, as text (see {@link ProbeVerdicts}): this boot of the
+     * kernel and its user-namespace settings, the user, each tool's path, size, time and inode, the
+     * runner's own code, and the sandbox settings.
+     */
+    String conditions() {
+        StringBuilder text = new StringBuilder();
+        for (String setting : List.of("/proc/sys/kernel/random/boot_id", "/proc/sys/kernel/unprivileged_userns_clone",
+                "/proc/sys/user/max_user_namespaces", "/proc/sys/kernel/apparmor_restrict_unprivileged_userns")) {
+            String value;
+            try {
+                value = Files.readString(Path.of(setting)).trim();
+            } catch (IOException | RuntimeException e) {
+                value = "-";
+            }
+            text.append(setting).append(' ').append(value).append('\n');
+        }
+        try {
+            text.append("uid ").append(Files.getAttribute(Path.of("/proc/self"), "unix:uid")).append('\n');
+        } catch (IOException | RuntimeException e) {
+            text.append("uid -\n");
+        }
+        List<Path> files = new ArrayList<>(java.util.Arrays.asList(bwrap, prlimit, socat));
+        try {
+            files.add(Path.of(Sandbox.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            text.append("code -\n");
+        }
+        for (Path file : files) {
+            if (file == null) {
+                continue;
+            }
+            try {
+                java.util.Map<String, Object> a = Files.readAttributes(file, "unix:size,lastModifiedTime,ino");
+                text.append(file).append(' ').append(a.get("size")).append(' ').append(a.get("lastModifiedTime")).append(' ')
+                        .append(a.get("ino")).append('\n');
+            } catch (IOException | RuntimeException e) {
+                text.append(file).append(" -\n");
+            }
+        }
+        return text.append(settings).append('\n').toString();
     }
 
     private String whyATestSandboxFails() {

@@ -17,6 +17,7 @@ import io.repobox.runner.ops.ReadinessChecks;
 import io.repobox.runner.ops.RunnerOps;
 import io.repobox.runner.pipeline.JobPipeline;
 import io.repobox.runner.pipeline.JobSettings;
+import io.repobox.runner.sandbox.ProbeVerdicts;
 import io.repobox.runner.sandbox.Sandbox;
 import io.repobox.runner.sandbox.SandboxSettings;
 import io.repobox.runner.secrets.ProcessExposure;
@@ -77,16 +78,16 @@ public final class Runner implements AutoCloseable {
      */
     public static Runner create(RunnerConfig config, String redisUrl, boolean allowLocalDefault, Duration connectFor,
                                 SandboxSettings.Mode sandboxDefault) throws InterruptedException {
-        return create(config, redisUrl, null, allowLocalDefault, connectFor, sandboxDefault);
+        return create(config, redisUrl, null, allowLocalDefault, connectFor, sandboxDefault, ProbeVerdicts.none());
     }
 
     /**
      * Builds a runner on {@code connector}, a client for {@code redisUrl} made earlier (a command-line
      * program prepares one while it parses its arguments), which the runner then owns and closes;
-     * null makes one.
+     * null makes one. {@code verdicts} may spare it the test sandbox (see {@link ProbeVerdicts}).
      */
     public static Runner create(RunnerConfig config, String redisUrl, Redis connector, boolean allowLocalDefault, Duration connectFor,
-                                SandboxSettings.Mode sandboxDefault) throws InterruptedException {
+                                SandboxSettings.Mode sandboxDefault, ProbeVerdicts verdicts) throws InterruptedException {
         Deque<AutoCloseable> built = new ArrayDeque<>();
         if (connector != null) {
             built.push(connector); // the runner's from here: closed if anything below fails
@@ -97,7 +98,7 @@ public final class Runner implements AutoCloseable {
             ProcessExposure.warnings().forEach(w -> log.info("Exposure: {}", w)); // doctor reports them as warnings
             // SANDBOX=required waits for the test sandbox here (and fails before Redis is touched); otherwise
             // it is tried while Redis connects and the first job clones, and the first job's hook or agent waits for it.
-            Sandbox sandbox = Sandbox.detectInBackground(SandboxSettings.from(config, sandboxDefault), config.tempDir());
+            Sandbox sandbox = Sandbox.detectInBackground(SandboxSettings.from(config, sandboxDefault), config.tempDir(), verdicts);
             built.push(sandbox::awaitProbe); // its test directory is gone when this returns or throws
             sandbox.checkAtStartup();
             String agentName = config.agentName();

@@ -96,6 +96,22 @@ class RunCommandIT {
     }
 
     @Test
+    void aRunWhoseJobDidNotSucceedForgetsTheTestSandboxsVerdictAndOneThatSucceededKeepsIt(@TempDir Path cache) throws Exception {
+        Path verdict = Files.createDirectories(cache.resolve("repobox-runner")).resolve("sandbox-verdict");
+        Files.writeString(verdict, "an earlier run's conditions\n");
+        Files.setPosixFilePermissions(verdict, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+
+        Outcome ok = execute(env("XDG_CACHE_HOME", cache.toString()), "run", "--agent", "fake", "--repo", repo.toString(), "hello");
+        assertThat(ok.exitCode()).as(ok.err()).isEqualTo(ExitCodes.SUCCESS);
+        assertThat(verdict).as("kept (or renewed by this run's own test sandbox)").exists();
+
+        Outcome failed = execute(env("XDG_CACHE_HOME", cache.toString()), "run", "--agent", "fake", "--repo", repo.toString(),
+                "@fake exit-code=2");
+        assertThat(failed.exitCode()).isEqualTo(ExitCodes.AGENT_FAILED);
+        assertThat(verdict).as("a sandbox that stopped working must be tried again by the next run").doesNotExist();
+    }
+
+    @Test
     void aTimeoutExits124AndJobTimeoutBoundsTheAgentTimeout() {
         Outcome r = execute(env("JOB_TIMEOUT", "1"), "run", "--agent", "fake", "--repo", repo.toString(), "--timeout", "1h",
                 "@fake sleep=1h");

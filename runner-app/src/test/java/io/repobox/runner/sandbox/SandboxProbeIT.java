@@ -69,4 +69,92 @@ class SandboxProbeIT {
         assertThat(sandbox.enabled()).isFalse();
         assertThat(sandbox.problem()).startsWith("a test sandbox failed").contains("No permissions to creating new namespace");
     }
+
+    /** A stand-in bubblewrap that counts its runs in a file and ends as {@code ending} says. */
+    private Path counting(String ending) throws Exception {
+        Path bwrap = dir.resolve("bwrap");
+        Files.writeString(bwrap, "#!/bin/sh\necho run >> '" + dir.resolve("runs") + "'\n" + ending + "\n");
+        Files.setPosixFilePermissions(bwrap, PosixFilePermissions.fromString("rwx------"));
+        return bwrap;
+    }
+
+    private long runs() throws Exception {
+        return Files.exists(dir.resolve("runs")) ? Files.readAllLines(dir.resolve("runs")).size() : 0;
+    }
+
+    private ProbeVerdicts verdicts() throws Exception {
+        Path cache = Files.createDirectories(dir.resolve("cache"));
+        Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwx------"));
+        return ProbeVerdicts.in(cache.resolve("sandbox-verdict"));
+    }
+
+    private Sandbox detect(Path bwrap, ProbeVerdicts verdicts) {
+        Sandbox sandbox = Sandbox.detectInBackground(new SandboxSettings(SandboxSettings.Mode.AUTO, SandboxSettings.Network.HOST, List.of(),
+                SandboxSettings.DEFAULT_MAX_PROCESSES, SandboxSettings.DEFAULT_MAX_MEMORY, SandboxSettings.DEFAULT_MAX_WORKSPACE, bwrap),
+                dir.resolve("work"), verdicts);
+        sandbox.awaitProbe();
+        return sandbox;
+    }
+
+    @Test
+    void aTestSandboxThatSucceededIsBelievedUnderTheSameConditionsOnlyUntilForgotten() throws Exception {
+        Path bwrap = counting("exit 0");
+        ProbeVerdicts verdicts = verdicts();
+
+        assertThat(detect(bwrap, verdicts).enabled()).isTrue();
+        assertThat(runs()).isEqualTo(1);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("cache/sandbox-verdict")))).isEqualTo("rw-------");
+
+        assertThat(detect(bwrap, verdicts).enabled()).isTrue();
+        assertThat(runs()).as("believed: no second test sandbox").isEqualTo(1);
+
+        verdicts.forget();
+        assertThat(detect(bwrap, verdicts).enabled()).isTrue();
+        assertThat(runs()).as("forgotten: tried again").isEqualTo(2);
+    }
+
+    @Test
+    void anotherBubblewrapOrOtherSettingsMeanANewTestSandbox() throws Exception {
+        ProbeVerdicts verdicts = verdicts();
+        detect(counting("exit 0"), verdicts);
+
+        Path replaced = counting("# another build of bubblewrap\nexit 0");
+        assertThat(detect(replaced, verdicts).enabled()).isTrue();
+        assertThat(runs()).isEqualTo(2);
+
+        Sandbox otherLimits = Sandbox.detectInBackground(new SandboxSettings(SandboxSettings.Mode.AUTO, SandboxSettings.Network.HOST, List.of(),
+                7, SandboxSettings.DEFAULT_MAX_MEMORY, SandboxSettings.DEFAULT_MAX_WORKSPACE, replaced), dir.resolve("work"), verdicts);
+        otherLimits.awaitProbe();
+        assertThat(runs()).isEqualTo(3);
+    }
+
+    @Test
+    void aTestSandboxThatFailedIsNeverRemembered() throws Exception {
+        Path bwrap = counting("echo 'bwrap: No permissions to creating new namespace' >&2; exit 1");
+        ProbeVerdicts verdicts = verdicts();
+
+        assertThat(detect(bwrap, verdicts).enabled()).isFalse();
+        assertThat(dir.resolve("cache/sandbox-verdict")).doesNotExist();
+        assertThat(detect(bwrap, verdicts).problem()).contains("No permissions to creating new namespace");
+        assertThat(runs()).isEqualTo(2);
+    }
+
+    @Test
+    void aVerdictFileOthersCouldHaveWrittenOrALinkIsNotBelieved() throws Exception {
+        Path bwrap = counting("exit 0");
+        ProbeVerdicts verdicts = verdicts();
+        detect(bwrap, verdicts);
+        Path file = dir.resolve("cache/sandbox-verdict");
+
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+        detect(bwrap, verdicts);
+        assertThat(runs()).as("a file others may write").isEqualTo(2);
+
+        Path elsewhere = Files.copy(file, dir.resolve("elsewhere"));
+        Files.setPosixFilePermissions(elsewhere, PosixFilePermissions.fromString("rw-------"));
+        Files.delete(file);
+        Files.createSymbolicLink(file, elsewhere);
+        detect(bwrap, verdicts);
+        assertThat(runs()).as("a link").isEqualTo(3);
+    }
 }

@@ -14,11 +14,14 @@ import picocli.CommandLine;
 /** {@code java -jar runner-app.jar COMMAND}: the runner's command line. */
 @Command(name = "runner-app", mixinStandardHelpOptions = true, versionProvider = RunnerCommand.Version.class,
         description = "Runs AI coding agents on git repositories and reports the outcome.",
-        subcommands = {ServeCommand.class, RunCommand.class, SubmitCommand.class, LogsCommand.class, StatusCommand.class,
-                CancelCommand.class, RetryCommand.class, RunnersCommand.class, AgentsCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 the agent failed, 2 usage or configuration error, 3 internal error,",
                 "4 stopped following (Ctrl-C on --follow; the job goes on), 124 timed out, 130 cancelled."})
 public final class RunnerCommand {
+
+    /** The commands, in the order the help lists them (registered in code: see {@link #commandLine(Map, String[])}). */
+    private static final List<Class<?>> COMMANDS = List.of(ServeCommand.class, RunCommand.class, SubmitCommand.class, LogsCommand.class,
+            StatusCommand.class, CancelCommand.class, RetryCommand.class, RunnersCommand.class, AgentsCommand.class, DoctorCommand.class,
+            CommandLine.HelpCommand.class);
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces with error messages.")
@@ -41,15 +44,34 @@ public final class RunnerCommand {
         }
         Warmup.startFor(args, System.getenv());
         Signals.enabled = true;
-        int code = commandLine(System.getenv()).execute(args);
+        int code = commandLine(System.getenv(), args).execute(args);
         Warmup.discard(); // what the warm-up started for a command that ended before taking it (a usage error)
         System.exit(code);
     }
 
-    /** The command line over {@code environment}: tests pass their own map. */
+    /** The command line over {@code environment}, with every command: tests pass their own map. */
     public static CommandLine commandLine(Map<String, String> environment) {
+        return commandLine(environment, new String[0]);
+    }
+
+    /**
+     * The command line for {@code args}: when they start with a command's name (other than help), only
+     * that command is registered. picocli builds each registered command's model by reflection when the
+     * command line is made (all its options, mixins and converters), about half of a short command's start
+     * with every command registered; a process that runs one command needs only that one. Anything else
+     * (no command, an option first, help, an unknown name) gets every command, for the full help and
+     * the "did you mean" hints.
+     */
+    static CommandLine commandLine(Map<String, String> environment, String[] args) {
         RunnerCommand cli = new RunnerCommand(environment);
         CommandLine commandLine = new CommandLine(cli);
+        String first = args.length > 0 ? args[0] : "";
+        boolean one = !first.equals("help") && COMMANDS.stream().anyMatch(c -> name(c).equals(first));
+        for (Class<?> command : COMMANDS) {
+            if (!one || name(command).equals(first)) {
+                commandLine.addSubcommand(command);
+            }
+        }
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             boolean usage = e instanceof ConfigurationException || e instanceof ProviderLookupException
                     || e instanceof AgentConfigException || e instanceof IllegalArgumentException;
@@ -63,6 +85,10 @@ public final class RunnerCommand {
             return usage ? ExitCodes.USAGE : ExitCodes.INTERNAL;
         });
         return commandLine;
+    }
+
+    private static String name(Class<?> command) {
+        return command.getAnnotation(Command.class).name();
     }
 
     RunnerConfig config() {

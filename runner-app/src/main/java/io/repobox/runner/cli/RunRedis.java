@@ -61,6 +61,11 @@ final class RunRedis implements AutoCloseable {
     private final Process wrapper;
     private final OutputStream lifeline;
 
+    /** Counted down when the server says it accepts connections. */
+    private final CountDownLatch ready = new CountDownLatch(1);
+    /** The server's last lines, for the message when it does not start. */
+    private final Deque<String> last = new ArrayDeque<>();
+
     private RunRedis(Path dir, int port, String password, Process wrapper) {
         this.dir = dir;
         this.port = port;
@@ -74,6 +79,16 @@ final class RunRedis implements AutoCloseable {
      * of the server's binary is found from {@code environment}.
      */
     static RunRedis start(Map<String, String> environment) {
+        RunRedis redis = launch(environment);
+        redis.awaitReady();
+        return redis;
+    }
+
+    /**
+     * Starts a server as {@link #start} does, without waiting for it to accept connections: the caller
+     * does other work meanwhile and then calls {@link #awaitReady()}.
+     */
+    static RunRedis launch(Map<String, String> environment) {
         Path dir;
         try {
             dir = Files.createTempDirectory("repobox-run-redis-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -102,7 +117,7 @@ final class RunRedis implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
             builder.environment().keySet().removeIf(k -> !k.equals("PATH") && !k.equals("LANG") && !k.startsWith("LC_"));
             RunRedis redis = new RunRedis(dir, port, password, builder.start());
-            redis.awaitReady();
+            redis.readOutput();
             return redis;
         } catch (IOException | RuntimeException e) {
             deleteQuietly(dir);
@@ -132,9 +147,7 @@ final class RunRedis implements AutoCloseable {
         return wrapper.pid();
     }
 
-    private void awaitReady() {
-        CountDownLatch ready = new CountDownLatch(1);
-        Deque<String> last = new ArrayDeque<>();
+    private void readOutput() {
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(wrapper.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
@@ -155,6 +168,13 @@ final class RunRedis implements AutoCloseable {
         }, "repobox-run-redis-output");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /**
+     * Waits until the server accepts connections; when it ends or does not get there in time, stops it,
+     * removes its directory and says why.
+     */
+    void awaitReady() {
         long deadline = System.currentTimeMillis() + STARTUP_MILLIS;
         try {
             while (!ready.await(50, TimeUnit.MILLISECONDS)) {

@@ -167,7 +167,9 @@ final class Warmup {
     }
 
     private static void run(Map<String, String> environment, Target target) {
-        String connectTo = target == Target.NONE ? null : target(environment, target); // for run: the embedded server starts first
+        // For run, the embedded server is launched first and boots while the client's classes load here.
+        AtomicReference<RunRedis> launched = new AtomicReference<>();
+        String connectTo = target == Target.NONE ? null : target(environment, target, launched);
         try {
             LoggerFactory.getLogger(Warmup.class); // the logging set-up, which the client's first class triggers anyway
             ClassLoader loader = Warmup.class.getClassLoader();
@@ -178,6 +180,15 @@ final class Warmup {
             Redis.prepare(); // the client's resources, taken over by the first client this process makes
         } catch (Throwable ignored) {
             // only an optimisation
+        }
+        if (launched.get() != null) {
+            try {
+                launched.get().awaitReady();
+                EARLY_SERVER.set(new EarlyServer(launched.get(), null));
+                connectTo = launched.get().url();
+            } catch (RuntimeException e) {
+                EARLY_SERVER.set(new EarlyServer(null, e)); // the server was stopped and its directory removed
+            }
         }
         if (connectTo != null) {
             Redis redis;
@@ -197,9 +208,10 @@ final class Warmup {
 
     /**
      * The URL to connect to, read here rather than on the main thread (the configuration's classes):
-     * REDIS_URL for a client command, the embedded server's for run (started here); null for none.
+     * REDIS_URL for a client command; for run, null, and the embedded server, launched here, in
+     * {@code launched} (its URL is known once it is ready); null for none.
      */
-    private static String target(Map<String, String> environment, Target target) {
+    private static String target(Map<String, String> environment, Target target, AtomicReference<RunRedis> launched) {
         RunnerConfig config;
         try {
             config = RunnerConfig.of(environment);
@@ -213,12 +225,10 @@ final class Warmup {
             return null; // run with REDIS_URL: the command connects itself
         }
         try {
-            RunRedis server = RunRedis.start(environment);
-            EARLY_SERVER.set(new EarlyServer(server, null));
-            return server.url();
+            launched.set(RunRedis.launch(environment));
         } catch (RuntimeException e) {
             EARLY_SERVER.set(new EarlyServer(null, e));
-            return null;
         }
+        return null;
     }
 }

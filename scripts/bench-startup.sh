@@ -2,7 +2,9 @@
 # Start-up figures of the command line: `--help`, `status` and `run --agent fake` on a small
 # repository, each run N times in turn (help, status, run, help, ...) so that a drifting machine
 # affects all three alike, through the launcher (scripts/runner-app: class-data sharing) and with
-# plain `java -jar`. Prints the median wall time of each and the ratios to --help.
+# plain `java -jar`. Prints the median wall time of each and the ratios to --help: the ratio of the
+# medians, and in brackets the median of each round's own ratio (a round's three commands run within
+# a second or two, so a host whose speed drifts moves that one less).
 #
 #   scripts/bench-startup.sh [N]      (default 10; needs redis-server on PATH for `status`)
 set -euo pipefail
@@ -24,7 +26,9 @@ export XDG_CACHE_HOME="$work/cache"
 id=$(REDIS_URL=$REDIS_URL_FOR_STATUS java -jar "$jar" submit --repo /nowhere "benchmark")
 
 ms() { local s e; s=$(date +%s%N); "$@" > /dev/null 2>&1 || true; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}'; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+# The median of line-by-line ratios of two files of figures.
+paired() { paste "$1" "$2" | awk '{printf "%.4f\n", $1 / $2}' | median; }
 
 for launcher in "scripts/runner-app" "java -jar $jar"; do
   # shellcheck disable=SC2086
@@ -39,6 +43,6 @@ for launcher in "scripts/runner-app" "java -jar $jar"; do
     ms $launcher run --agent fake --repo "$work/repo" --temp-dir "$work/ws" "benchmark" >> "$work/run"
   done
   h=$(median < "$work/help"); s=$(median < "$work/status"); r=$(median < "$work/run")
-  printf '%-28s --help %5d ms   status %5d ms (%.2fx)   run --agent fake %5d ms (%.2fx)\n' "$launcher" "$h" "$s" \
-    "$(echo "$s / $h" | bc -l)" "$r" "$(echo "$r / $h" | bc -l)"
+  printf '%-28s --help %5.0f ms   status %5.0f ms (%.2fx [%.2fx])   run --agent fake %5.0f ms (%.2fx [%.2fx])\n' "$launcher" "$h" "$s" \
+    "$(echo "$s / $h" | bc -l)" "$(paired "$work/status" "$work/help")" "$r" "$(echo "$r / $h" | bc -l)" "$(paired "$work/run" "$work/help")"
 done

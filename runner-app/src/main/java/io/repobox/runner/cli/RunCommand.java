@@ -5,8 +5,8 @@ import io.repobox.runner.config.RunnerConfig;
 import io.repobox.runner.config.Settings;
 import io.repobox.runner.environment.Environments;
 import io.repobox.runner.git.RepositoryUrls;
-import io.repobox.runner.pipeline.Workspaces;
 import io.repobox.runner.job.JobStatus;
+import io.repobox.runner.pipeline.Workspaces;
 import io.repobox.runner.sandbox.ProbeVerdicts;
 import io.repobox.runner.sandbox.SandboxSettings;
 import io.repobox.runner.service.Runner;
@@ -143,7 +143,7 @@ final class RunCommand implements Callable<Integer> {
                 console.print(runner.output(), id, true, () -> session.store.load(id).map(j -> j.getOrDefault("status", "")).orElse(""));
                 Map<String, String> job = session.store.load(id).orElseThrow();
                 if (!JobStatus.SUCCESS.value().equals(job.get("status"))) {
-                    verdicts.forget(); // had the sandbox stopped working, this run's test would have been remembered wrongly
+                    verdicts.forget(); // a sandbox that stopped working fails the job: the next run tries one again
                 }
                 console.summary(job);
                 return JobConsole.exitCode(job);

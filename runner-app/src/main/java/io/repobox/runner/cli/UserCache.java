@@ -23,7 +23,7 @@ final class UserCache {
      * The directory, made private; empty when it cannot be had (no absolute XDG_CACHE_HOME or HOME,
      * not a directory, another user's): then nothing is cached.
      *
-     * @param ownedByUs a path this process made, whose owner the directory must have
+     * @param ownedByUs a path of this process's user (one it made, or {@code /proc/self}): the directory must have its owner
      */
     static Optional<Path> directory(Map<String, String> environment, Path ownedByUs) {
         String xdg = environment.get("XDG_CACHE_HOME");

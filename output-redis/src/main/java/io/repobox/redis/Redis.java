@@ -92,7 +92,7 @@ public final class Redis implements AutoCloseable {
         RedisURI uri = null;
         if (!cluster) {
             try {
-                uri = RedisURI.create(url);
+                uri = withoutClientInfo(RedisURI.create(url));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("REDIS_URL " + safeUrl + " is not a Redis URL: " + e.getMessage());
             }
@@ -277,6 +277,17 @@ public final class Redis implements AutoCloseable {
         }
     }
 
+    /**
+     * Without the library's name and version, which Lettuce otherwise sends on every new connection
+     * (two CLIENT SETINFO commands after the handshake, waited for): a server before 7.2 refuses both,
+     * and that was a round trip and two exceptions per connection, on a short command's critical path.
+     */
+    private static RedisURI withoutClientInfo(RedisURI uri) {
+        uri.setLibraryName("");
+        uri.setLibraryVersion("");
+        return uri;
+    }
+
     private static List<RedisURI> clusterSeeds(String url, String plainScheme) {
         String rest = url.substring(url.indexOf("://") + 3);
         String userInfo = null;
@@ -292,7 +303,7 @@ public final class Redis implements AutoCloseable {
             if (host.isBlank()) {
                 continue;
             }
-            seeds.add(RedisURI.create(plainScheme + "://" + (userInfo == null ? "" : userInfo + "@") + host.trim()));
+            seeds.add(withoutClientInfo(RedisURI.create(plainScheme + "://" + (userInfo == null ? "" : userInfo + "@") + host.trim())));
         }
         if (seeds.isEmpty()) {
             throw new IllegalArgumentException("REDIS_URL " + redact(url) + " names no cluster node");

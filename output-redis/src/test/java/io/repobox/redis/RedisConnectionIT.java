@@ -72,6 +72,18 @@ class RedisConnectionIT {
     }
 
     @Test
+    void aNewConnectionSendsNothingTheServerRefuses() {
+        try (Redis.Connection admin = redis.connect()) {
+            admin.call(c -> c.configResetstat());
+            redis.connect().close();
+            redis.connectAll(Duration.ofSeconds(1), Duration.ofSeconds(1)).forEach(Redis.Connection::close);
+
+            // Lettuce would send CLIENT SETINFO with its name and version, which a server before 7.2 refuses (a round trip each).
+            assertThat(admin.<String>call(c -> c.info("errorstats")).lines().filter(l -> l.startsWith("errorstat_"))).isEmpty();
+        }
+    }
+
+    @Test
     void connectAllOpensOneConnectionPerTimeoutTogether() {
         long before = connectedClients();
         List<Redis.Connection> connections = redis.connectAll(Duration.ofSeconds(7), Duration.ofMillis(700));

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -122,15 +121,20 @@ final class RunCommand implements Callable<Integer> {
                 console.runner("Cancelled before the job was submitted");
                 return ExitCodes.CANCELLED;
             }
-            Warmup.await();
-            // The warm-up's connection to this Redis, when it made one: its client becomes the runner's, the connection the session's.
-            Optional<Warmup.EarlyConnection> early = Warmup.takeConnection(url).filter(e -> e.failure() == null);
+            // The warm-up's connection to this Redis, when it made one: its client becomes the runner's, the
+            // connection the session's. The runner asks for it after its own checks, which overlap with the connect.
+            String redisUrl = url;
+            AtomicReference<Warmup.EarlyConnection> early = new AtomicReference<>();
+            java.util.function.Supplier<io.repobox.redis.Redis> connector = () -> {
+                Warmup.await();
+                Warmup.takeConnection(redisUrl).filter(e -> e.failure() == null).ifPresent(early::set);
+                return early.get() == null ? null : early.get().redis();
+            };
             // A test sandbox that succeeded in an earlier run, under the same conditions, is believed.
             ProbeVerdicts verdicts = UserCache.directory(parent.environment(), Path.of("/proc/self"))
                     .map(dir -> ProbeVerdicts.in(dir.resolve("sandbox-verdict"))).orElse(ProbeVerdicts.none());
-            try (Runner runner = Runner.create(config, url, early.map(Warmup.EarlyConnection::redis).orElse(null), true,
-                    Duration.ofSeconds(30), SandboxSettings.Mode.AUTO, verdicts);
-                 RedisSession session = early.isPresent() ? RedisSession.on(runner.redis(), url, early.get().connection())
+            try (Runner runner = Runner.create(config, url, connector, true, Duration.ofSeconds(30), SandboxSettings.Mode.AUTO, verdicts);
+                 RedisSession session = early.get() != null ? RedisSession.on(runner.redis(), url, early.get().connection())
                          : RedisSession.on(runner.redis(), url)) {
                 runner.service().start();
                 sessionRef.set(session);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,8 @@ final class Warmup {
     private static final AtomicReference<EarlyConnection> EARLY = new AtomicReference<>();
     private static final AtomicReference<EarlyServer> EARLY_SERVER = new AtomicReference<>();
     private static volatile Target startedFor = Target.NONE;
+    /** Completed once the warm-up has launched run's embedded server and seen it ready, or failed to, or will not. */
+    private static final CompletableFuture<Void> SERVER_DECIDED = new CompletableFuture<>();
 
     private Warmup() {
     }
@@ -132,13 +135,20 @@ final class Warmup {
     }
 
     /**
-     * {@code run}'s embedded server when the warm-up started one, once, waiting for the warm-up only
-     * when it was started for that; empty when it was not (the command starts one itself, meanwhile).
+     * {@code run}'s embedded server when the warm-up started one, once, waiting for the server (not for
+     * the connection the warm-up opens to it next) only when the warm-up was started for that; empty
+     * when it was not (the command starts one itself, meanwhile).
      * A failure to start is handed over to be reported as the command would have.
      */
     static Optional<RunRedis> takeServer() {
         if (startedFor == Target.EMBEDDED_UNLESS_REDIS_URL) {
-            await();
+            try {
+                SERVER_DECIDED.get(15, TimeUnit.SECONDS); // the server, not the connection the warm-up opens to it next
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         EarlyServer taken = EARLY_SERVER.getAndSet(null);
         if (taken == null) {
@@ -167,6 +177,14 @@ final class Warmup {
     }
 
     private static void run(Map<String, String> environment, Target target) {
+        try {
+            prepare(environment, target);
+        } finally {
+            SERVER_DECIDED.complete(null); // whatever happened: takeServer() must not wait for it
+        }
+    }
+
+    private static void prepare(Map<String, String> environment, Target target) {
         // For run, the embedded server is launched first and boots while the client's classes load here.
         AtomicReference<RunRedis> launched = new AtomicReference<>();
         String connectTo = target == Target.NONE ? null : target(environment, target, launched);
@@ -190,6 +208,7 @@ final class Warmup {
                 EARLY_SERVER.set(new EarlyServer(null, e)); // the server was stopped and its directory removed
             }
         }
+        SERVER_DECIDED.complete(null); // the command may take the server while the connection opens
         if (connectTo != null) {
             Redis redis;
             try {

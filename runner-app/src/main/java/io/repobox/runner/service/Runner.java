@@ -28,6 +28,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,20 +79,19 @@ public final class Runner implements AutoCloseable {
      */
     public static Runner create(RunnerConfig config, String redisUrl, boolean allowLocalDefault, Duration connectFor,
                                 SandboxSettings.Mode sandboxDefault) throws InterruptedException {
-        return create(config, redisUrl, null, allowLocalDefault, connectFor, sandboxDefault, ProbeVerdicts.none());
+        return create(config, redisUrl, (Supplier<Redis>) null, allowLocalDefault, connectFor, sandboxDefault, ProbeVerdicts.none());
     }
 
     /**
-     * Builds a runner on {@code connector}, a client for {@code redisUrl} made earlier (a command-line
-     * program prepares one while it parses its arguments), which the runner then owns and closes;
-     * null makes one. {@code verdicts} may spare it the test sandbox (see {@link ProbeVerdicts}).
+     * Builds a runner on the client for {@code redisUrl} that {@code connector} gives (a command-line
+     * program prepares one while it parses its arguments; the runner asks for it only once it needs
+     * Redis, after its checks, so that those overlap with the preparation), which the runner then owns
+     * and closes; when it gives null, the runner makes one. {@code verdicts} may spare it the test
+     * sandbox (see {@link ProbeVerdicts}).
      */
-    public static Runner create(RunnerConfig config, String redisUrl, Redis connector, boolean allowLocalDefault, Duration connectFor,
-                                SandboxSettings.Mode sandboxDefault, ProbeVerdicts verdicts) throws InterruptedException {
+    public static Runner create(RunnerConfig config, String redisUrl, Supplier<Redis> connector, boolean allowLocalDefault,
+                                Duration connectFor, SandboxSettings.Mode sandboxDefault, ProbeVerdicts verdicts) throws InterruptedException {
         Deque<AutoCloseable> built = new ArrayDeque<>();
-        if (connector != null) {
-            built.push(connector); // the runner's from here: closed if anything below fails
-        }
         try {
             WorkspaceRoot.prepare(config.tempDir()); // refused at start-up when another user could write into it
             GitBinary.system(); // resolved now, before any agent runs: never a git put on PATH later
@@ -104,7 +104,8 @@ public final class Runner implements AutoCloseable {
             String agentName = config.agentName();
             Environments environments = Environments.load(config.environmentsFile());
             Agent agent = built(built, AgentProviders.load().get(agentName).create(config.agentConfig()));
-            Redis redis = connector != null ? connector : built(built, Redis.create(redisUrl, Duration.ofSeconds(10)));
+            Redis prepared = connector == null ? null : connector.get();
+            Redis redis = built(built, prepared != null ? prepared : Redis.create(redisUrl, Duration.ofSeconds(10))); // the runner's from here
             RedisOutputOptions outputOptions = RedisOutputOptions.builder(redisUrl).maxLines(config.maxOutputLines())
                     .ttl(config.outputTtl()).outageTimeout(config.outputOutageTimeout()).build();
             RedisOutput output = built(built, connectWithRetry(redis, outputOptions, connectFor));

@@ -35,8 +35,16 @@ public final class MetricsOverheadBenchmark {
     static final int LINES = 300_000;
 
     public static void main(String[] args) throws Exception {
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         Path dir = Files.createTempDirectory("repobox-metrics-bench");
+        try {
+            measure(args, dir);
+        } finally {
+            io.repobox.runner.pipeline.Workspaces.delete(dir); // a benchmark leaves nothing behind either
+        }
+    }
+
+    private static void measure(String[] args, Path dir) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         List<Double> off = new ArrayList<>();
         List<Double> on = new ArrayList<>();
         try (EmbeddedRedis redis = EmbeddedRedis.start(dir, 0, false, List.of())) {

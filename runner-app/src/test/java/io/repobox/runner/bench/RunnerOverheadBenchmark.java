@@ -28,8 +28,16 @@ import java.util.UUID;
 public final class RunnerOverheadBenchmark {
 
     public static void main(String[] args) throws Exception {
-        int n = args.length > 0 ? Integer.parseInt(args[0]) : 40;
         Path dir = Files.createTempDirectory("repobox-overhead");
+        try {
+            measure(args, dir);
+        } finally {
+            io.repobox.runner.pipeline.Workspaces.delete(dir); // a benchmark leaves nothing behind either
+        }
+    }
+
+    private static void measure(String[] args, Path dir) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 40;
         Path remote = dir.resolve("remote.git");
         git(dir, "init", "-q", "--bare", "-b", "main", remote.toString());
         Path seed = dir.resolve("seed");

@@ -28,8 +28,16 @@ import java.util.UUID;
 public final class SandboxOverheadBenchmark {
 
     public static void main(String[] args) throws Exception {
-        int n = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         Path dir = Files.createTempDirectory("repobox-sandbox-bench");
+        try {
+            measure(args, dir);
+        } finally {
+            io.repobox.runner.pipeline.Workspaces.delete(dir); // a benchmark leaves nothing behind either
+        }
+    }
+
+    private static void measure(String[] args, Path dir) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         Path remote = dir.resolve("remote.git");
         git(dir, "init", "-q", "--bare", "-b", "main", remote.toString());
         Path seed = dir.resolve("seed");

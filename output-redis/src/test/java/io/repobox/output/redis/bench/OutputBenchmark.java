@@ -51,6 +51,14 @@ public final class OutputBenchmark {
             return;
         }
         Path dir = Files.createTempDirectory("repobox-bench");
+        try {
+            measure(dir);
+        } finally {
+            io.repobox.agent.cli.Directories.deleteTree(dir); // a benchmark leaves nothing behind either
+        }
+    }
+
+    private static void measure(Path dir) throws Exception {
         try (EmbeddedRedis redis = EmbeddedRedis.start(dir, 0, false, List.of())) {
             System.out.println("# output-redis benchmark");
             System.out.printf("machine: %d cores, %s %s; java %s; redis-server 6.2 (embedded-redis binary)%n",

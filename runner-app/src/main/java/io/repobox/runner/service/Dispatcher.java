@@ -19,6 +19,7 @@ import io.repobox.runner.pipeline.JobControl;
 import io.repobox.runner.pipeline.JobOutcome;
 import io.repobox.runner.pipeline.JobPipeline;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
@@ -93,9 +94,7 @@ final class Dispatcher {
             try {
                 if (!ready) {
                     parts.queue().ensureGroup();
-                    for (JobQueue.Entry e : parts.queue().ownPending(1000)) {
-                        handle(e); // delivered to this RUNNER_ID before a restart
-                    }
+                    handleAll(parts.queue().ownPending(1000)); // delivered to this RUNNER_ID before a restart
                     onReady.run();
                     ready = true;
                 }
@@ -105,9 +104,7 @@ final class Dispatcher {
                     running.awaitFree(waiting + 1, Duration.ofMillis(500)); // a finishing job wakes us at once
                     continue;
                 }
-                for (JobQueue.Entry e : parts.queue().read(room, Duration.ofSeconds(1))) {
-                    handle(e);
-                }
+                handleAll(parts.queue().read(room, Duration.ofSeconds(1)));
                 backoff.reset();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -133,9 +130,28 @@ final class Dispatcher {
             if (e == null) {
                 break;
             }
-            handle(e); // held again if the user is still at the limit
+            handleAll(List.of(e)); // held again if the user is still at the limit
         }
         return held.size();
+    }
+
+    /**
+     * Handles {@code entries} in turn. When the runner is stopping, the stop interrupts this thread
+     * and so the Redis call under way: the entry being handled and those after it go back to the held
+     * entries, which the shutdown then acknowledges or puts back in the queue, instead of staying
+     * pending on this runner with nothing left to handle them.
+     */
+    private void handleAll(List<JobQueue.Entry> entries) {
+        for (int i = 0; i < entries.size(); i++) {
+            try {
+                handle(entries.get(i));
+            } catch (RuntimeException e) {
+                if (stopping) {
+                    held.addAll(entries.subList(i, entries.size()));
+                }
+                throw e;
+            }
+        }
     }
 
     /** One queue entry: validate, claim, and start it, or acknowledge it with a reason. */

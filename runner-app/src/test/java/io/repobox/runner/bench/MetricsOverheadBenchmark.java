@@ -11,7 +11,6 @@ import io.repobox.output.redis.RedisOutputOptions;
 import io.repobox.output.redis.RedisOutputSink;
 import io.repobox.runner.config.ChildEnvironment;
 import io.repobox.runner.ops.MicrometerMetrics;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,12 +34,7 @@ public final class MetricsOverheadBenchmark {
     static final int LINES = 300_000;
 
     public static void main(String[] args) throws Exception {
-        Path dir = Files.createTempDirectory("repobox-metrics-bench");
-        try {
-            measure(args, dir);
-        } finally {
-            io.repobox.runner.pipeline.Workspaces.delete(dir); // a benchmark leaves nothing behind either
-        }
+        ScratchDirectory.run("repobox-metrics-bench", dir -> measure(args, dir));
     }
 
     private static void measure(String[] args, Path dir) throws Exception {

@@ -28,12 +28,7 @@ import java.util.UUID;
 public final class SandboxOverheadBenchmark {
 
     public static void main(String[] args) throws Exception {
-        Path dir = Files.createTempDirectory("repobox-sandbox-bench");
-        try {
-            measure(args, dir);
-        } finally {
-            io.repobox.runner.pipeline.Workspaces.delete(dir); // a benchmark leaves nothing behind either
-        }
+        ScratchDirectory.run("repobox-sandbox-bench", dir -> measure(args, dir));
     }
 
     private static void measure(String[] args, Path dir) throws Exception {

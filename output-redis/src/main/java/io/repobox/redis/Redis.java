@@ -2,27 +2,21 @@ package io.repobox.redis;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.LettuceFutures;
-import io.lettuce.core.RedisChannelWriter;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
-import io.lettuce.core.StatefulRedisConnectionImpl;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.DefaultEventPublisherOptions;
-import io.lettuce.core.json.JsonParser;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
-import io.lettuce.core.protocol.PushHandler;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -35,7 +29,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import reactor.core.publisher.Mono;
 
 /**
  * Turns a REDIS_URL into Lettuce connections: standalone ({@code redis://}, {@code rediss://},
@@ -227,54 +220,6 @@ public final class Redis implements AutoCloseable {
         // Waited for: the event loops' threads sit in native code (epoll) until they end, and a JVM
         // that exits while any thread is in native code waits up to 300 ms for it.
         resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
-    }
-
-    /**
-     * Lettuce's client, except that its connections make their synchronous API on first use instead of
-     * when they open (see {@link Connection}): a connection's other APIs are unchanged, and code that
-     * asks for {@code sync()} still gets it.
-     */
-    private static final class LazySyncClient extends RedisClient {
-
-        LazySyncClient(ClientResources resources, RedisURI uri) {
-            super(resources, uri);
-        }
-
-        @Override
-        protected <K, V> StatefulRedisConnectionImpl<K, V> newStatefulRedisConnection(RedisChannelWriter writer, PushHandler pushHandler,
-                                                                                    RedisCodec<K, V> codec, Duration timeout) {
-            return new LazySyncConnection<>(writer, pushHandler, codec, timeout, getOptions().getJsonParser());
-        }
-    }
-
-    private static final class LazySyncConnection<K, V> extends StatefulRedisConnectionImpl<K, V> {
-
-        private volatile RedisCommands<K, V> lazySync;
-
-        LazySyncConnection(RedisChannelWriter writer, PushHandler pushHandler, RedisCodec<K, V> codec, Duration timeout,
-                           Mono<JsonParser> parser) {
-            super(writer, pushHandler, codec, timeout, parser);
-        }
-
-        @Override
-        protected RedisCommands<K, V> newRedisSyncCommandsImpl() {
-            return null; // called by the constructor: made in sync() instead
-        }
-
-        @Override
-        public RedisCommands<K, V> sync() {
-            RedisCommands<K, V> made = lazySync;
-            if (made == null) {
-                synchronized (this) {
-                    made = lazySync;
-                    if (made == null) {
-                        made = super.newRedisSyncCommandsImpl();
-                        lazySync = made;
-                    }
-                }
-            }
-            return made;
-        }
     }
 
     /**

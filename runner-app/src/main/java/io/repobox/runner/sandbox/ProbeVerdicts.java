@@ -7,6 +7,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * socat and prlimit, some 50 ms of processor time in a command that takes well under a second.
  *
  * <p>Only a success is kept, and only for exactly the conditions it was found under (see {@link
- * Sandbox}): the same boot of the kernel and the same user-namespace settings, the same user, the
+ * #conditions}): the same boot of the kernel and the same user-namespace settings, the same user, the
  * same tools (path, size, time and inode of bubblewrap, prlimit and socat), the same runner jar and
  * the same sandbox settings. Any change, and any failure, means a new test. A sandbox that stops
  * working under unchanged conditions fails the job that uses it before the agent runs (bubblewrap
@@ -102,5 +106,51 @@ public final class ProbeVerdicts {
         } catch (IOException e) {
             log.debug("Could not remove {}: {}", file, e.toString());
         }
+    }
+
+    /**
+     * What a test sandbox's verdict depends on, as text: this boot of the kernel and its user-namespace
+     * settings, the user, each tool's path, size, time and inode, the runner's own code, and the sandbox
+     * settings.
+     */
+    static String conditions(SandboxSettings settings, Path bwrap, Path prlimit, Path socat) {
+        StringBuilder text = new StringBuilder();
+        for (String setting : List.of("/proc/sys/kernel/random/boot_id", "/proc/sys/kernel/unprivileged_userns_clone",
+                "/proc/sys/user/max_user_namespaces", "/proc/sys/kernel/apparmor_restrict_unprivileged_userns")) {
+            String value;
+            try {
+                value = Files.readString(Path.of(setting)).trim();
+            } catch (IOException | RuntimeException e) {
+                value = "-";
+            }
+            text.append(setting).append(' ').append(value).append('\n');
+        }
+        try {
+            text.append("uid ").append(Files.getAttribute(Path.of("/proc/self"), "unix:uid")).append('\n');
+        } catch (IOException | RuntimeException e) {
+            text.append("uid -\n");
+        }
+        List<Path> files = new ArrayList<>(Arrays.asList(bwrap, prlimit, socat));
+        try {
+            files.add(Path.of(ProbeVerdicts.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            text.append("code -\n");
+        }
+        for (Path file : files) {
+            if (file == null) {
+                continue;
+            }
+            try {
+                Map<String, Object> a = Files.readAttributes(file, "unix:size,lastModifiedTime,ino");
+                text.append(file).append(' ').append(a.get("size")).append(' ').append(a.get("lastModifiedTime")).append(' ')
+                        .append(a.get("ino")).append('\n');
+            } catch (IOException | RuntimeException e) {
+                text.append(file).append(" -\n");
+            }
+        }
+        // Spelled out: a record's own toString is bootstrapped through method handles at first use (~15 ms here).
+        return text.append("settings ").append(settings.mode()).append(' ').append(settings.network()).append(' ')
+                .append(settings.allowedHosts()).append(' ').append(settings.maxProcesses()).append(' ').append(settings.maxMemory())
+                .append(' ').append(settings.maxWorkspace()).append(' ').append(settings.bwrapPath()).append('\n').toString();
     }
 }

@@ -106,7 +106,8 @@ public final class Sandbox {
             missing = "socat is not on PATH (SANDBOX_NETWORK=allowlist needs it)";
         }
         Sandbox sandbox = new Sandbox(settings, bwrap, prlimit, socat, Cgroups.detect(), tempDir);
-        String conditions = missing == null && verdicts != ProbeVerdicts.none() ? sandbox.conditions() : null;
+        String conditions = missing == null && verdicts != ProbeVerdicts.none()
+                ? ProbeVerdicts.conditions(settings, bwrap, prlimit, socat) : null;
         if (missing != null) {
             sandbox.problem.complete(Optional.of(missing));
         } else if (conditions != null && verdicts.succeededUnder(conditions)) {
@@ -254,52 +255,6 @@ public final class Sandbox {
         } finally {
             problem.complete(Optional.ofNullable(why)); // whatever happens: enabled() must never wait forever
         }
-    }
-
-    /**
-     * What a test sandbox's verdict depends on, as text (see {@link ProbeVerdicts}): this boot of the
-     * kernel and its user-namespace settings, the user, each tool's path, size, time and inode, the
-     * runner's own code, and the sandbox settings.
-     */
-    String conditions() {
-        StringBuilder text = new StringBuilder();
-        for (String setting : List.of("/proc/sys/kernel/random/boot_id", "/proc/sys/kernel/unprivileged_userns_clone",
-                "/proc/sys/user/max_user_namespaces", "/proc/sys/kernel/apparmor_restrict_unprivileged_userns")) {
-            String value;
-            try {
-                value = Files.readString(Path.of(setting)).trim();
-            } catch (IOException | RuntimeException e) {
-                value = "-";
-            }
-            text.append(setting).append(' ').append(value).append('\n');
-        }
-        try {
-            text.append("uid ").append(Files.getAttribute(Path.of("/proc/self"), "unix:uid")).append('\n');
-        } catch (IOException | RuntimeException e) {
-            text.append("uid -\n");
-        }
-        List<Path> files = new ArrayList<>(java.util.Arrays.asList(bwrap, prlimit, socat));
-        try {
-            files.add(Path.of(Sandbox.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
-        } catch (java.net.URISyntaxException | RuntimeException e) {
-            text.append("code -\n");
-        }
-        for (Path file : files) {
-            if (file == null) {
-                continue;
-            }
-            try {
-                java.util.Map<String, Object> a = Files.readAttributes(file, "unix:size,lastModifiedTime,ino");
-                text.append(file).append(' ').append(a.get("size")).append(' ').append(a.get("lastModifiedTime")).append(' ')
-                        .append(a.get("ino")).append('\n');
-            } catch (IOException | RuntimeException e) {
-                text.append(file).append(" -\n");
-            }
-        }
-        // Spelled out: a record's own toString is bootstrapped through method handles at first use (~15 ms here).
-        return text.append("settings ").append(settings.mode()).append(' ').append(settings.network()).append(' ')
-                .append(settings.allowedHosts()).append(' ').append(settings.maxProcesses()).append(' ').append(settings.maxMemory())
-                .append(' ').append(settings.maxWorkspace()).append(' ').append(settings.bwrapPath()).append('\n').toString();
     }
 
     private String whyATestSandboxFails() {

@@ -8,11 +8,9 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.DefaultEventPublisherOptions;
@@ -149,20 +147,13 @@ public final class Redis implements AutoCloseable {
 
     /** Opens a new connection whose commands time out after {@code timeout}. */
     public Connection connect(Duration timeout) {
-        if (clusterClient != null) {
-            StatefulRedisClusterConnection<String, String> c = clusterClient.connect(StringCodec.UTF8);
-            c.setTimeout(timeout);
-            return new Connection(c, c.async());
-        }
-        StatefulRedisConnection<String, String> c = client.connect(StringCodec.UTF8);
-        c.setTimeout(timeout);
-        return new Connection(c, c.async());
+        return connectAll(timeout).get(0);
     }
 
     /**
      * Opens one connection per timeout, all at once: their handshakes overlap instead of following one
-     * another (a runner opens several as it starts). Fails as {@link #connect(Duration)} does, with
-     * the first failure, and then leaves none of them open.
+     * another (a runner opens several as it starts). Fails with the first failure (Lettuce's
+     * {@code RedisConnectionException}, as its own connect throws), and then leaves none of them open.
      */
     public List<Connection> connectAll(Duration... timeouts) {
         List<CompletableFuture<Connection>> pending = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.repobox.runner.cli;
 
+import io.repobox.redis.Redis;
 import io.repobox.runner.config.ConfigurationException;
 import io.repobox.runner.config.RunnerConfig;
 import io.repobox.runner.config.Settings;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -125,7 +127,7 @@ final class RunCommand implements Callable<Integer> {
             // connection the session's. The runner asks for it after its own checks, which overlap with the connect.
             String redisUrl = url;
             AtomicReference<Warmup.EarlyConnection> early = new AtomicReference<>();
-            java.util.function.Supplier<io.repobox.redis.Redis> connector = () -> {
+            Supplier<Redis> connector = () -> {
                 Warmup.await();
                 Warmup.takeConnection(redisUrl).filter(e -> e.failure() == null).ifPresent(early::set);
                 return early.get() == null ? null : early.get().redis();

@@ -142,13 +142,9 @@ final class Warmup {
      */
     static Optional<RunRedis> takeServer() {
         if (startedFor == Target.EMBEDDED_UNLESS_REDIS_URL) {
-            try {
-                SERVER_DECIDED.get(15, TimeUnit.SECONDS); // the server, not the connection the warm-up opens to it next
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            // The server, not the connection the warm-up opens to it next; one still starting after that
+            // long is left to the warm-up (discard() stops it) and the command starts its own.
+            SERVER_DECIDED.completeOnTimeout(null, 15, TimeUnit.SECONDS).join();
         }
         EarlyServer taken = EARLY_SERVER.getAndSet(null);
         if (taken == null) {
@@ -185,9 +181,13 @@ final class Warmup {
     }
 
     private static void prepare(Map<String, String> environment, Target target) {
-        // For run, the embedded server is launched first and boots while the client's classes load here.
-        AtomicReference<RunRedis> launched = new AtomicReference<>();
-        String connectTo = target == Target.NONE ? null : target(environment, target, launched);
+        // The configuration is read here rather than on the main thread (its classes). A client command
+        // connects to REDIS_URL; run without REDIS_URL launches the embedded server first, which boots
+        // while the client's classes load here. An unreadable configuration: the command says what is wrong.
+        RunnerConfig config = target == Target.NONE ? null : readable(environment);
+        String connectTo = config != null && target == Target.REDIS_URL ? config.redisUrlOrDefault() : null;
+        RunRedis launched = config != null && target == Target.EMBEDDED_UNLESS_REDIS_URL && config.redisUrl() == null
+                ? launch(environment) : null;
         try {
             LoggerFactory.getLogger(Warmup.class); // the logging set-up, which the client's first class triggers anyway
             ClassLoader loader = Warmup.class.getClassLoader();
@@ -199,11 +199,11 @@ final class Warmup {
         } catch (Throwable ignored) {
             // only an optimisation
         }
-        if (launched.get() != null) {
+        if (launched != null) {
             try {
-                launched.get().awaitReady();
-                EARLY_SERVER.set(new EarlyServer(launched.get(), null));
-                connectTo = launched.get().url();
+                launched.awaitReady();
+                EARLY_SERVER.set(new EarlyServer(launched, null));
+                connectTo = launched.url();
             } catch (RuntimeException e) {
                 EARLY_SERVER.set(new EarlyServer(null, e)); // the server was stopped and its directory removed
             }
@@ -225,29 +225,21 @@ final class Warmup {
         }
     }
 
-    /**
-     * The URL to connect to, read here rather than on the main thread (the configuration's classes):
-     * REDIS_URL for a client command; for run, null, and the embedded server, launched here, in
-     * {@code launched} (its URL is known once it is ready); null for none.
-     */
-    private static String target(Map<String, String> environment, Target target, AtomicReference<RunRedis> launched) {
-        RunnerConfig config;
+    private static RunnerConfig readable(Map<String, String> environment) {
         try {
-            config = RunnerConfig.of(environment);
+            return RunnerConfig.of(environment);
         } catch (RuntimeException e) {
-            return null; // the command reads it again and says what is wrong
+            return null;
         }
-        if (target == Target.REDIS_URL) {
-            return config.redisUrlOrDefault();
-        }
-        if (config.redisUrl() != null) {
-            return null; // run with REDIS_URL: the command connects itself
-        }
+    }
+
+    /** The embedded server, launched (not yet ready); null when it could not be, the failure handed over to the command. */
+    private static RunRedis launch(Map<String, String> environment) {
         try {
-            launched.set(RunRedis.launch(environment));
+            return RunRedis.launch(environment);
         } catch (RuntimeException e) {
             EARLY_SERVER.set(new EarlyServer(null, e));
+            return null;
         }
-        return null;
     }
 }

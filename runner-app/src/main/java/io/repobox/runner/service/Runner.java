@@ -79,7 +79,7 @@ public final class Runner implements AutoCloseable {
      */
     public static Runner create(RunnerConfig config, String redisUrl, boolean allowLocalDefault, Duration connectFor,
                                 SandboxSettings.Mode sandboxDefault) throws InterruptedException {
-        return create(config, redisUrl, (Supplier<Redis>) null, allowLocalDefault, connectFor, sandboxDefault, ProbeVerdicts.none());
+        return create(config, redisUrl, null, allowLocalDefault, connectFor, sandboxDefault, ProbeVerdicts.none());
     }
 
     /**

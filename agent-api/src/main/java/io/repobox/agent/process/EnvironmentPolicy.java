@@ -26,8 +26,9 @@ import java.util.regex.Pattern;
  */
 public final class EnvironmentPolicy {
 
+    /** Searched for anywhere in a name ({@code find}): matching the whole name against {@code .*(...).*} backtracks at every character. */
     private static final Pattern SECRET_NAME =
-            Pattern.compile(".*(TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|(^|_)(API_)?KEY($|_)).*");
+            Pattern.compile("TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|(^|_)(API_)?KEY($|_)");
 
     private static final EnvironmentPolicy SECRETS_WITHHELD = new EnvironmentPolicy(Set.of(), Set.of());
 
@@ -91,7 +92,7 @@ public final class EnvironmentPolicy {
                 return true;
             }
         }
-        return SECRET_NAME.matcher(upper).matches();
+        return SECRET_NAME.matcher(upper).find();
     }
 
     private static Set<String> union(Set<String> have, Collection<String> more) {

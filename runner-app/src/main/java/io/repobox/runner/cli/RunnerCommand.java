@@ -37,6 +37,7 @@ public final class RunnerCommand {
         if (System.getenv("LOG_LEVEL") == null && System.getProperty("LOG_LEVEL") == null && !List.of(args).contains("serve")) {
             System.setProperty("LOG_LEVEL", "WARN"); // before the first logger: a person's console shows the job's lines
         }
+        LogProvider.select();
         // Lettuce records a JFR event per connection when JFR is present; loading JFR costs a short
         // command ~40 ms and nothing here records them. -Dio.lettuce.core.jfr=true (JAVA_OPTS) turns them on.
         if (System.getProperty("io.lettuce.core.jfr") == null) {

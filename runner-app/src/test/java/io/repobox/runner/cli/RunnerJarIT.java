@@ -117,6 +117,26 @@ class RunnerJarIT {
     }
 
     @Test
+    void logLinesGoToStderrAsTextOrJsonWithNothingFromSlf4jItself() throws Exception {
+        RecordingHandler text = new RecordingHandler();
+        ProcessResult run = startWithEnvironment(text, Map.of("LOG_LEVEL", "INFO", "TEMP_DIR", repo.resolveSibling(repo.getFileName() + "-w1").toString()),
+                "run", "--agent", "fake", "--repo", repo.toString(), "log").await(SAFETY_NET).orElseThrow();
+        assertThat(run.exitCode()).as(String.join("\n", text.texts())).hasValue(0);
+        List<String> err = text.texts(io.repobox.agent.output.OutputLine.Stream.STDERR);
+        assertThat(err).anyMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) INFO  JobService - Runner .* is "
+                + "taking jobs from jobs:stream .*"));
+        assertThat(err).noneMatch(l -> l.contains("SLF4J"));
+        assertThat(text.texts(io.repobox.agent.output.OutputLine.Stream.STDOUT)).noneMatch(l -> l.contains("JobService"));
+
+        RecordingHandler json = new RecordingHandler();
+        assertThat(startWithEnvironment(json, Map.of("LOG_LEVEL", "INFO", "LOG_FORMAT", "json", "TEMP_DIR",
+                repo.resolveSibling(repo.getFileName() + "-w2").toString()), "run", "--agent", "fake", "--repo", repo.toString(), "log")
+                .await(SAFETY_NET).orElseThrow().exitCode()).hasValue(0);
+        assertThat(json.texts(io.repobox.agent.output.OutputLine.Stream.STDERR))
+                .anyMatch(l -> l.startsWith("{") && l.contains("\"level\":\"INFO\"") && l.contains("is taking jobs"));
+    }
+
+    @Test
     void clientCommandsUseTheConnectionOpenedWhileTheirArgumentsAreParsedAndReportItsFailure() throws Exception {
         // With REDIS_URL in the environment, the jar connects on a second thread while picocli parses;
         // the command then uses that connection, or reports why it failed, exactly as it would itself.

@@ -32,20 +32,28 @@ public final class RedisOutput implements AutoCloseable {
     private final Redis connector;
     /** Whether {@link #close()} closes the client too: it does when {@link #connect} made it. */
     private final boolean ownsClient;
+    /** Whether {@link #close()} closes the connection of the reads: not when the caller shares its own. */
+    private final boolean ownsCommands;
     private final Redis.Connection commands;
     private final Redis.Connection writes;
     private final StreamWriter writer;
     private final Thread writerThread;
 
-    private RedisOutput(RedisOutputOptions options, Redis connector, boolean ownsClient) {
+    private RedisOutput(RedisOutputOptions options, Redis connector, boolean ownsClient, Redis.Connection reads) {
         this.options = options;
         this.connector = connector;
         this.ownsClient = ownsClient;
+        this.ownsCommands = reads == null;
         // Writes are idempotent (explicit ids), so a write lost in a crash is simply sent again after
         // a short timeout rather than after the general command timeout.
-        List<Redis.Connection> connections = connector.connectAll(options.commandTimeout(), WRITE_ATTEMPT_TIMEOUT);
-        this.commands = connections.get(0);
-        this.writes = connections.get(1);
+        if (reads == null) {
+            List<Redis.Connection> connections = connector.connectAll(options.commandTimeout(), WRITE_ATTEMPT_TIMEOUT);
+            this.commands = connections.get(0);
+            this.writes = connections.get(1);
+        } else {
+            this.commands = reads;
+            this.writes = connector.connect(WRITE_ATTEMPT_TIMEOUT);
+        }
         this.writer = new StreamWriter(writes, options.outageTimeout(), options.ttl());
         this.writerThread = new Thread(writer, "repobox-redis-output-writer");
         writerThread.setDaemon(true);
@@ -60,7 +68,7 @@ public final class RedisOutput implements AutoCloseable {
     public static RedisOutput connect(RedisOutputOptions options) {
         Redis connector = Redis.create(options.url(), options.commandTimeout());
         try {
-            return new RedisOutput(options, connector, true);
+            return new RedisOutput(options, connector, true, null);
         } catch (RuntimeException e) {
             connector.close();
             throw new RedisOutputException("cannot connect to Redis at " + connector.safeUrl() + ": " + Redis.rootMessage(e), e);
@@ -74,8 +82,20 @@ public final class RedisOutput implements AutoCloseable {
      * @throws RedisOutputException if Redis cannot be reached; the message names the server without credentials
      */
     public static RedisOutput create(Redis redis, RedisOutputOptions options) {
+        return create(redis, null, options);
+    }
+
+    /**
+     * An output over {@code redis} whose reads go through {@code reads}, an open connection of the
+     * caller's to the same server (a runner shares its commands connection, one connection fewer): the
+     * output opens only the connection it writes through. Closing the output leaves the client and
+     * {@code reads} open. A null {@code reads} is {@link #create(Redis, RedisOutputOptions)}.
+     *
+     * @throws RedisOutputException if Redis cannot be reached; the message names the server without credentials
+     */
+    public static RedisOutput create(Redis redis, Redis.Connection reads, RedisOutputOptions options) {
         try {
-            return new RedisOutput(options, redis, false);
+            return new RedisOutput(options, redis, false, reads);
         } catch (RuntimeException e) {
             throw new RedisOutputException("cannot connect to Redis at " + redis.safeUrl() + ": " + Redis.rootMessage(e), e);
         }
@@ -129,7 +149,9 @@ public final class RedisOutput implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         writes.close();
-        commands.close();
+        if (ownsCommands) {
+            commands.close();
+        }
         if (ownsClient) {
             connector.close();
         }

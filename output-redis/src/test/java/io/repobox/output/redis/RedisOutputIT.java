@@ -399,6 +399,36 @@ class RedisOutputIT {
     }
 
     @Test
+    void anOutputWhoseReadsShareTheCallersConnectionOpensOnlyItsWritesAndLeavesThatConnectionOpen() throws Exception {
+        TestRedis own = TestRedis.startPersistent(); // its own server: no other test's connections in the count
+        toClose.add(own);
+        io.repobox.redis.Redis client = io.repobox.redis.Redis.create(own.url(), Duration.ofSeconds(10));
+        toClose.add(client);
+        io.repobox.redis.Redis.Connection reads = client.connect();
+        toClose.add(reads::close);
+        long before = connectedClients(reads); // the test server's own connection and reads
+
+        RedisOutput output = RedisOutput.create(client, reads, RedisOutputOptions.builder(own.url()).build());
+        assertThat(connectedClients(reads)).as("one connection more: the writes").isEqualTo(before + 1);
+        String job = job();
+        RedisOutputSink sink = output.openSink(job); // a read, through the shared connection
+        sink.accept(line("line 0"));
+        sink.end("success");
+        assertLines(readAll(output, job), 1);
+        output.close();
+
+        String pong = reads.call(c -> c.ping());
+        assertThat(pong).as("the shared connection stays open").isEqualTo("PONG");
+        waitUntil(() -> connectedClients(reads) == before); // the server sees the others' ends a moment after they close
+    }
+
+    private static long connectedClients(io.repobox.redis.Redis.Connection connection) {
+        String info = connection.call(c -> c.info("clients"));
+        return info.lines().filter(l -> l.startsWith("connected_clients:")).mapToLong(l -> Long.parseLong(l.substring(18).trim()))
+                .findFirst().orElseThrow();
+    }
+
+    @Test
     void anUnreachableServerIsNamedWithoutItsPassword() {
         int port = EmbeddedRedis.freePort();
         assertThatThrownBy(() -> RedisOutput.connect(RedisOutputOptions.builder("redis://:hunter22@127.0.0.1:" + port).build()))

@@ -17,6 +17,7 @@ final class RedisSession implements AutoCloseable {
 
     private final String url;
     final Redis connector;
+    /** Whether the session closes its client and connection: not when they are shared. */
     private final boolean ownsConnector;
     final Redis.Connection connection;
     final JobStore store;
@@ -55,25 +56,19 @@ final class RedisSession implements AutoCloseable {
         }
     }
 
-    /** A session on {@code connector}, a client the caller owns and closes: {@code run} shares its runner's one client. */
-    static RedisSession on(Redis connector, String url) {
-        try {
-            return new RedisSession(url, connector, connector.connect(), false);
-        } catch (RuntimeException e) {
-            throw cannotConnect(url, e);
-        }
-    }
-
-    /** A session on {@code connector} (owned by the caller) over {@code connection}, which the session owns. */
-    static RedisSession on(Redis connector, String url, Redis.Connection connection) {
+    /**
+     * A session over {@code connection} on {@code connector}, both the caller's, who closes them: {@code run}
+     * shares its runner's client and commands connection.
+     */
+    static RedisSession sharing(Redis connector, String url, Redis.Connection connection) {
         return new RedisSession(url, connector, connection, false);
     }
 
-    private RedisSession(String url, Redis connector, Redis.Connection connection, boolean ownsConnector) {
+    private RedisSession(String url, Redis connector, Redis.Connection connection, boolean owns) {
         this.url = url;
         this.connector = connector;
         this.connection = connection;
-        this.ownsConnector = ownsConnector;
+        this.ownsConnector = owns;
         this.store = new JobStore(connection);
         this.queue = new JobQueue(connection, connection, "client");
     }
@@ -124,13 +119,13 @@ final class RedisSession implements AutoCloseable {
 
     @Override
     public void close() {
-        connection.close();
         synchronized (this) {
             if (output != null) {
                 output.close();
             }
         }
         if (ownsConnector) {
+            connection.close();
             connector.close();
         }
     }

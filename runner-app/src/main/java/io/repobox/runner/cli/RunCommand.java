@@ -1,6 +1,5 @@
 package io.repobox.runner.cli;
 
-import io.repobox.redis.Redis;
 import io.repobox.runner.config.ConfigurationException;
 import io.repobox.runner.config.RunnerConfig;
 import io.repobox.runner.config.Settings;
@@ -123,21 +122,20 @@ final class RunCommand implements Callable<Integer> {
                 console.runner("Cancelled before the job was submitted");
                 return ExitCodes.CANCELLED;
             }
-            // The warm-up's connection to this Redis, when it made one: its client becomes the runner's, the
-            // connection the session's. The runner asks for it after its own checks, which overlap with the connect.
+            // The warm-up's connection to this Redis, when it made one: its client and connection become the
+            // runner's (whose commands connection the session shares). The runner asks for them after its own
+            // checks, which overlap with the connect.
             String redisUrl = url;
-            AtomicReference<Warmup.EarlyConnection> early = new AtomicReference<>();
-            Supplier<Redis> connector = () -> {
+            Supplier<Runner.Prepared> connector = () -> {
                 Warmup.await();
-                Warmup.takeConnection(redisUrl).filter(e -> e.failure() == null).ifPresent(early::set);
-                return early.get() == null ? null : early.get().redis();
+                return Warmup.takeConnection(redisUrl).filter(e -> e.failure() == null)
+                        .map(e -> new Runner.Prepared(e.redis(), e.connection())).orElse(null);
             };
             // A test sandbox that succeeded in an earlier run, under the same conditions, is believed.
             ProbeVerdicts verdicts = UserCache.directory(parent.environment(), Path.of("/proc/self"))
                     .map(dir -> ProbeVerdicts.in(dir.resolve("sandbox-verdict"))).orElse(ProbeVerdicts.none());
             try (Runner runner = Runner.create(config, url, connector, true, Duration.ofSeconds(30), SandboxSettings.Mode.AUTO, verdicts);
-                 RedisSession session = early.get() != null ? RedisSession.on(runner.redis(), url, early.get().connection())
-                         : RedisSession.on(runner.redis(), url)) {
+                 RedisSession session = RedisSession.sharing(runner.redis(), url, runner.commands())) {
                 runner.service().start();
                 sessionRef.set(session);
                 String id = session.submit(repoUrl, promptText, environment, "local", "");

@@ -41,6 +41,9 @@ public final class Runner implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Runner.class);
 
+    /** The queue's blocking reads: longer than their block, so that a read that waits is not taken for a lost one. */
+    private static final Duration BLOCKING_TIMEOUT = Duration.ofSeconds(30);
+
     private final Redis connector;
     private final Redis.Connection commands;
     private final RedisOutput output;
@@ -83,13 +86,13 @@ public final class Runner implements AutoCloseable {
     }
 
     /**
-     * Builds a runner on the client for {@code redisUrl} that {@code connector} gives (a command-line
-     * program prepares one while it parses its arguments; the runner asks for it only once it needs
-     * Redis, after its checks, so that those overlap with the preparation), which the runner then owns
-     * and closes; when it gives null, the runner makes one. {@code verdicts} may spare it the test
+     * Builds a runner on the client for {@code redisUrl} that {@code connector} gives, with a connection
+     * already open on it (a command-line program prepares both while it parses its arguments; the runner
+     * asks for them only once it needs Redis, after its checks, so that those overlap with the
+     * preparation), which the runner then owns and closes; when it gives null, the runner makes its own. {@code verdicts} may spare it the test
      * sandbox (see {@link ProbeVerdicts}).
      */
-    public static Runner create(RunnerConfig config, String redisUrl, Supplier<Redis> connector, boolean allowLocalDefault,
+    public static Runner create(RunnerConfig config, String redisUrl, Supplier<Prepared> connector, boolean allowLocalDefault,
                                 Duration connectFor, SandboxSettings.Mode sandboxDefault, ProbeVerdicts verdicts) throws InterruptedException {
         Deque<AutoCloseable> built = new ArrayDeque<>();
         try {
@@ -104,16 +107,19 @@ public final class Runner implements AutoCloseable {
             String agentName = config.agentName();
             Environments environments = Environments.load(config.environmentsFile());
             Agent agent = built(built, AgentProviders.load().get(agentName).create(config.agentConfig()));
-            Redis prepared = connector == null ? null : connector.get();
-            Redis redis = built(built, prepared != null ? prepared : Redis.create(redisUrl, Duration.ofSeconds(10))); // the runner's from here
+            Prepared prepared = connector == null ? null : connector.get();
+            Redis redis = built(built, prepared != null ? prepared.redis() : Redis.create(redisUrl, Duration.ofSeconds(10))); // the runner's from here
+            // The runner's connections: commands (shared by the output's reads, and by run's own session), and
+            // the queue's blocking reads (a longer timeout than their block); the output adds the one it writes through.
+            Redis.Connection early = prepared == null ? null : built(built, prepared.connection());
+            List<Redis.Connection> own = connectWithRetry(redis, early == null ? List.of(redis.commandTimeout(), BLOCKING_TIMEOUT)
+                    : List.of(BLOCKING_TIMEOUT), connectFor);
+            own.forEach(c -> built(built, c));
+            Redis.Connection commands = early != null ? early : own.get(0);
+            Redis.Connection blocking = own.get(own.size() - 1);
             RedisOutputOptions outputOptions = RedisOutputOptions.builder(redisUrl).maxLines(config.maxOutputLines())
                     .ttl(config.outputTtl()).outageTimeout(config.outputOutageTimeout()).build();
-            RedisOutput output = built(built, connectWithRetry(redis, outputOptions, connectFor));
-            // The runner's own two, opened together: commands, and the queue's blocking reads (a longer
-            // timeout than their block).
-            List<Redis.Connection> own = redis.connectAll(redis.commandTimeout(), Duration.ofSeconds(30));
-            Redis.Connection commands = built(built, own.get(0));
-            Redis.Connection blocking = built(built, own.get(1));
+            RedisOutput output = built(built, RedisOutput.create(redis, commands, outputOptions));
             JobStore store = new JobStore(commands);
             String runnerId = config.runnerId();
             RunnerOps ops = built(built, RunnerOps.create(config.httpAddress(), runnerId, agentName, redis, JobQueue.STREAM,
@@ -148,21 +154,36 @@ public final class Runner implements AutoCloseable {
         return part;
     }
 
-    private static RedisOutput connectWithRetry(Redis redis, RedisOutputOptions options, Duration connectFor) throws InterruptedException {
+    /**
+     * Opens one connection per timeout, trying again while Redis cannot be reached for up to {@code connectFor}
+     * (a runner may start before its Redis).
+     *
+     * @throws RedisOutputException once that time has passed: the message names the server without credentials
+     */
+    private static List<Redis.Connection> connectWithRetry(Redis redis, List<Duration> timeouts, Duration connectFor)
+            throws InterruptedException {
         long deadline = System.nanoTime() + connectFor.toNanos();
         Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
         while (true) {
             try {
-                return RedisOutput.create(redis, options);
-            } catch (RedisOutputException e) {
+                return redis.connectAll(timeouts.toArray(Duration[]::new));
+            } catch (RuntimeException e) {
+                String message = "cannot connect to Redis at " + redis.safeUrl() + ": " + Redis.rootMessage(e);
                 Duration wait = backoff.next();
                 if (System.nanoTime() + wait.toNanos() > deadline) {
-                    throw e;
+                    throw new RedisOutputException(message, e);
                 }
-                log.warn("{}; retrying in {} ms", e.getMessage(), wait.toMillis());
+                log.warn("{}; retrying in {} ms", message, wait.toMillis());
                 Thread.sleep(wait.toMillis());
             }
         }
+    }
+
+    /**
+     * A client that a command line prepared while it parsed its arguments, with a connection already open
+     * on it, which becomes the runner's commands connection (one connection fewer to open).
+     */
+    public record Prepared(Redis redis, Redis.Connection connection) {
     }
 
     public JobService service() {
@@ -172,6 +193,14 @@ public final class Runner implements AutoCloseable {
     /** The runner's one Redis client, for a caller in the same process that needs Redis too (run's own session). */
     public Redis redis() {
         return connector;
+    }
+
+    /**
+     * The runner's commands connection, for a caller in the same process that needs Redis too (run's own
+     * session): shared, so the caller never closes it; it lives as long as the runner.
+     */
+    public Redis.Connection commands() {
+        return commands;
     }
 
     public RedisOutput output() {
@@ -200,9 +229,9 @@ public final class Runner implements AutoCloseable {
     public void close() {
         service.close();
         ops.close();
-        commands.close();
         agent.close();
-        output.close();
+        output.close(); // before the connection its reads share
+        commands.close();
         connector.close();
         sandbox.awaitProbe(); // a runner that ran no job may stop while the test sandbox is still tried
     }

@@ -66,6 +66,25 @@ class RunCommandIT {
     }
 
     @Test
+    void aRunOpensFourConnectionsToItsRedis() throws Exception {
+        try (io.repobox.output.redis.testing.TestRedis redis = io.repobox.output.redis.testing.TestRedis.startPersistent()) {
+            long before = connectionsReceived(redis);
+
+            Outcome r = execute(env("REDIS_URL", redis.url()), "run", "--agent", "fake", "--repo", repo.toString(), "count");
+
+            assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.SUCCESS);
+            // The runner's commands (shared by the output's reads and by run's own session), the queue's
+            // blocking reads, the output's writes, and the cursor that follows the output.
+            assertThat(connectionsReceived(redis) - before).isEqualTo(4);
+        }
+    }
+
+    private static long connectionsReceived(io.repobox.output.redis.testing.TestRedis redis) {
+        return redis.redis().info("stats").lines().filter(l -> l.startsWith("total_connections_received:"))
+                .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim())).findFirst().orElseThrow();
+    }
+
+    @Test
     void aSuccessfulRunPrintsTheAgentsOutputAndPushesABranchToTheLocalRepository() throws Exception {
         Outcome r = execute(env(), "run", "--agent", "fake", "--repo", repo.toString(), "Add a README");
 

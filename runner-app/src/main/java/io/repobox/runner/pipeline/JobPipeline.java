@@ -43,6 +43,8 @@ public final class JobPipeline {
     private final List<Step> steps;
     private final JobFinish finish;
     private final StepListener listener;
+    /** The job sandbox's host-side parts (cgroups) are named by job: what a dead runner left is found by its job id. Null: none. */
+    private final Sandbox sandbox;
 
     public JobPipeline(JobSettings settings, JobStore store, Agent agent, Environments environments) {
         this(settings, store, agent, environments, null);
@@ -50,7 +52,7 @@ public final class JobPipeline {
 
     /** The pipeline with the job's sandbox built after the clone, so that the hook and the agent run inside it (null: none). */
     public JobPipeline(JobSettings settings, JobStore store, Agent agent, Environments environments, Sandbox sandbox) {
-        this(settings, store::finish, steps(store, agent, environments, sandbox), StepListener.NONE);
+        this(settings, store::finish, steps(store, agent, environments, sandbox), StepListener.NONE, sandbox);
     }
 
     private static List<Step> steps(JobStore store, Agent agent, Environments environments, Sandbox sandbox) {
@@ -68,7 +70,12 @@ public final class JobPipeline {
      * @param records writes a job's final record (the job store's {@code finish})
      */
     JobPipeline(JobSettings settings, BiConsumer<String, FinalRecord> records, List<Step> steps, StepListener listener) {
+        this(settings, records, steps, listener, null);
+    }
+
+    private JobPipeline(JobSettings settings, BiConsumer<String, FinalRecord> records, List<Step> steps, StepListener listener, Sandbox sandbox) {
         this.settings = settings;
+        this.sandbox = sandbox;
         this.records = records;
         this.steps = List.copyOf(steps);
         this.finish = new JobFinish(settings, records);
@@ -77,7 +84,7 @@ public final class JobPipeline {
 
     /** The same pipeline, reporting its steps to {@code listener} (metrics, tracing). */
     public JobPipeline withListener(StepListener listener) {
-        return new JobPipeline(settings, records, steps, listener);
+        return new JobPipeline(settings, records, steps, listener, sandbox);
     }
 
     /** The provider the jobs run with. */
@@ -85,9 +92,15 @@ public final class JobPipeline {
         return settings.agentName();
     }
 
-    /** Removes a job's workspace (after its runner died on this host). */
-    public void removeWorkspace(String jobId) {
+    /**
+     * Removes what a job whose runner died on this host left here: its workspace and its sandbox's
+     * cgroups (killing anything still in them), which a killed runner could not take down.
+     */
+    public void removeLeftovers(String jobId) {
         Workspaces.delete(settings.tempDir().resolve(jobId));
+        if (sandbox != null) {
+            sandbox.removeLeftovers(jobId);
+        }
     }
 
     /** Runs the job (already claimed: status running) and writes its final record; never throws. */

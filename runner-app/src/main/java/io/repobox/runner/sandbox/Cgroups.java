@@ -78,6 +78,22 @@ public final class Cgroups {
         return group;
     }
 
+    /**
+     * Kills what is in the group(s) called {@code name} and removes them, if they exist (what a runner
+     * killed before it could take them down left behind).
+     */
+    public void remove(String name) {
+        if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
+            throw new IllegalArgumentException("not a cgroup name: " + name);
+        }
+        new JobGroup(v2, pidsParent.resolve(name), v2 ? pidsParent.resolve(name) : memoryParent.resolve(name)).close();
+    }
+
+    /** Whether a group called {@code name} exists under the parent(s). */
+    public boolean exists(String name) {
+        return Files.isDirectory(pidsParent.resolve(name)) || Files.isDirectory(memoryParent.resolve(name));
+    }
+
     /** One job's group: the files its processes join, whether a limit was hit, and removal. */
     public static final class JobGroup implements AutoCloseable {
         private final boolean v2;

@@ -96,7 +96,7 @@ public final class JobSandbox implements ProcessLauncher, AutoCloseable {
                 proxy = EgressProxy.start(socket, rules, notices);
             }
             if (sandbox.cgroups().isPresent()) {
-                cgroup = sandbox.cgroups().get().create("repobox-" + jobId, sandbox.settings().maxProcesses(), sandbox.settings().maxMemory());
+                cgroup = sandbox.cgroups().get().create(groupName(jobId), sandbox.settings().maxProcesses(), sandbox.settings().maxMemory());
             }
         } catch (IOException | RuntimeException e) {
             if (proxy != null) {
@@ -105,6 +105,11 @@ public final class JobSandbox implements ProcessLauncher, AutoCloseable {
             throw e;
         }
         return new JobSandbox(sandbox, workspace, repo, dir, proxy, socket, cgroup);
+    }
+
+    /** The name of a job's cgroup(s) under the runner's parent(s). */
+    public static String groupName(String jobId) {
+        return "repobox-" + jobId;
     }
 
     /** The job's private HOME, the same path inside and outside. */

@@ -199,6 +199,14 @@ public final class Sandbox {
         return bwrap;
     }
 
+    /**
+     * Removes the cgroups of {@code jobId} that a runner killed on this host left behind, killing what is
+     * still in them; nothing when there are none (or no cgroups here).
+     */
+    public void removeLeftovers(String jobId) {
+        cgroups.ifPresent(c -> c.remove(JobSandbox.groupName(jobId)));
+    }
+
     /** The cgroup support, if any (doctor reports it). */
     public Optional<Cgroups> cgroups() {
         return cgroups;

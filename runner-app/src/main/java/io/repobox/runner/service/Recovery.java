@@ -64,7 +64,7 @@ final class Recovery {
         // Its processes may have outlived it on this host: stop them before anyone touches the job again.
         int stopped = ProcessRunner.stopProcessesWithEnvironment(JobPipeline.JOB_TAG, jobId, Duration.ofSeconds(5));
         log.warn("Job {}: {}; marking it failed{}", jobId, message, stopped > 0 ? " (stopped " + stopped + " of its processes left on this host)" : "");
-        pipeline.removeWorkspace(jobId); // a runner that died on this host left it
+        pipeline.removeLeftovers(jobId); // a runner that died on this host left them
         RedisRetry.run("writing the final status of job " + jobId, () -> store.finish(jobId, FinalRecord.failed(FailureKind.INTERNAL, message,
                 System.currentTimeMillis(), Map.of())));
         try {
@@ -76,9 +76,9 @@ final class Recovery {
         queue.ack(entry);
     }
 
-    /** What a runner that died after a job's final status left undone: the end marker and the workspace. */
+    /** What a runner that died after a job's final status left undone: the end marker, the workspace and the sandbox's cgroups. */
     void completeEnded(String jobId, JobStatus status) {
-        pipeline.removeWorkspace(jobId);
+        pipeline.removeLeftovers(jobId);
         List<io.lettuce.core.StreamMessage<String, String>> last = commands.call(c -> c.xrevrange(RedisOutput.outputKey(jobId),
                 io.lettuce.core.Range.create("-", "+"), io.lettuce.core.Limit.from(1)));
         if (last.isEmpty() || !OutputFields.TYPE_END.equals(last.get(0).getBody().get(OutputFields.TYPE))) {

@@ -40,6 +40,9 @@ class RunnerRecoveryIT {
 
             String id = h.submit("@fake sleep=1h spawn=true");
             RunnerHarness.awaitLine(output, id, "[fake] sleeping 3600s");
+            var cgroups = io.repobox.runner.sandbox.Cgroups.detect().filter(c -> RunnerHarness.SANDBOXED);
+            String group = io.repobox.runner.sandbox.JobSandbox.groupName(id);
+            cgroups.ifPresent(c -> assertThat(c.exists(group)).as("the job's cgroup, while it runs").isTrue());
             runnerA.destroyForcibly().waitFor();
             // Nothing outlives the runner: in the sandbox the namespace dies with it (--die-with-parent);
             // without it, the watch the process core keeps over each child's session kills the session.
@@ -50,6 +53,7 @@ class RunnerRecoveryIT {
 
                 assertThat(job).containsEntry("status", "failed").containsEntry("error_message", "Runner runner-a stopped while running this job");
                 assertThat(TestProcesses.liveProcessesWithEnvironment(marker)).isEmpty();
+                cgroups.ifPresent(c -> assertThat(c.exists(group)).as("the killed runner's cgroup, removed by the recovery").isFalse());
                 h.awaitNoPendingEntries();
             }
         }

@@ -12,10 +12,11 @@ import org.slf4j.spi.SLF4JServiceProvider;
 /**
  * SLF4J's way into the command line's logging: logback, configured by {@link LogSetup} directly.
  * logback's own provider reaches the same configuration through its auto-configuration, which a
- * process that logs a few lines at most pays for at every start (about 25 ms of processor time,
+ * process that logs a few lines at most pays for at every start (about 15 ms of processor time,
  * on the thread that prepares the Redis client, which {@code run} and the client commands wait
- * for): a service lookup of configurators, a class whose initialiser loads the JDK's security policy
- * files, and the first string concatenation through {@code invokedynamic}. The result is the same
+ * for): service lookups of SLF4J providers and logback configurators, and the first string
+ * concatenation through {@code invokedynamic} in the process (see {@code LogSetup.TextLayout} for
+ * the other 20 ms). The result is the same
  * logger context. {@link #select()} names this provider to SLF4J (whose own service lookup is then
  * skipped too); code that embeds the runner's modules keeps logback's provider and the same
  * {@link LogSetup} through logback's service file.

@@ -18,7 +18,7 @@ final class RedisSession implements AutoCloseable {
     private final String url;
     final Redis connector;
     /** Whether the session closes its client and connection: not when they are shared. */
-    private final boolean ownsConnector;
+    private final boolean owns;
     final Redis.Connection connection;
     final JobStore store;
     final JobQueue queue;
@@ -68,7 +68,7 @@ final class RedisSession implements AutoCloseable {
         this.url = url;
         this.connector = connector;
         this.connection = connection;
-        this.ownsConnector = owns;
+        this.owns = owns;
         this.store = new JobStore(connection);
         this.queue = new JobQueue(connection, connection, "client");
     }
@@ -124,7 +124,7 @@ final class RedisSession implements AutoCloseable {
                 output.close();
             }
         }
-        if (ownsConnector) {
+        if (owns) {
             connection.close();
             connector.close();
         }

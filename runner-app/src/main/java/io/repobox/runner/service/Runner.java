@@ -89,7 +89,8 @@ public final class Runner implements AutoCloseable {
      * Builds a runner on the client for {@code redisUrl} that {@code connector} gives, with a connection
      * already open on it (a command-line program prepares both while it parses its arguments; the runner
      * asks for them only once it needs Redis, after its checks, so that those overlap with the
-     * preparation), which the runner then owns and closes; when it gives null, the runner makes its own. {@code verdicts} may spare it the test
+     * preparation), which the runner then owns and closes; when it gives null, the runner makes its own.
+     * {@code verdicts} may spare it the test
      * sandbox (see {@link ProbeVerdicts}).
      */
     public static Runner create(RunnerConfig config, String redisUrl, Supplier<Prepared> connector, boolean allowLocalDefault,

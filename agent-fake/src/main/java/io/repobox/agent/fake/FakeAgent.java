@@ -15,9 +15,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -59,7 +59,7 @@ final class FakeAgent implements Agent {
         env.put("FAKE_UNTERMINATED_BYTES", Long.toString(behaviour.unterminatedBytes()));
         env.put("FAKE_GARBAGE", Boolean.toString(behaviour.garbage()));
         env.put("FAKE_SPAWN", Boolean.toString(behaviour.spawn()));
-        env.put("FAKE_SLEEP", String.format(Locale.ROOT, "%.3f", behaviour.sleep().toMillis() / 1000.0).replaceAll("\\.?0+$", ""));
+        env.put("FAKE_SLEEP", seconds(behaviour.sleep()));
         env.put("FAKE_ERROR", behaviour.error());
         env.put("FAKE_EXIT_CODE", Integer.toString(behaviour.exitCode()));
 
@@ -105,5 +105,14 @@ final class FakeAgent implements Agent {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Seconds with up to three decimals and no trailing zeros ({@code 0}, {@code 1.5}, {@code 3600}), as
+     * {@code sleep} takes them. Not through {@code String.format}: its first use in a process costs a few
+     * milliseconds, and this agent is the yardstick of the runner's own overhead.
+     */
+    static String seconds(Duration d) {
+        return BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 }

@@ -35,6 +35,15 @@ class FakeAgentProviderTest {
     }
 
     @Test
+    void aSleepReachesTheShellInSecondsWithoutTrailingZeros() {
+        assertThat(FakeAgent.seconds(Duration.ZERO)).isEqualTo("0");
+        assertThat(FakeAgent.seconds(Duration.ofMillis(10))).isEqualTo("0.01");
+        assertThat(FakeAgent.seconds(Duration.ofMillis(1500))).isEqualTo("1.5");
+        assertThat(FakeAgent.seconds(Duration.ofHours(1))).isEqualTo("3600");
+        assertThat(FakeAgent.seconds(Duration.ofMillis(100_001))).isEqualTo("100.001");
+    }
+
+    @Test
     void defaultsDescribeAShortSuccessfulRun() {
         FakeBehaviour b = FakeBehaviour.resolve(AgentConfig.empty(), "Add a README");
 

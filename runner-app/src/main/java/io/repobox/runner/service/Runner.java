@@ -99,7 +99,9 @@ public final class Runner implements AutoCloseable {
         try {
             WorkspaceRoot.prepare(config.tempDir()); // refused at start-up when another user could write into it
             GitBinary.system(); // resolved now, before any agent runs: never a git put on PATH later
-            ProcessExposure.warnings().forEach(w -> log.info("Exposure: {}", w)); // doctor reports them as warnings
+            if (log.isInfoEnabled()) { // doctor reports them as warnings; run's console (WARN) would drop them after a JMX start-up
+                ProcessExposure.warnings().forEach(w -> log.info("Exposure: {}", w));
+            }
             // SANDBOX=required waits for the test sandbox here (and fails before Redis is touched); otherwise
             // it is tried while Redis connects and the first job clones, and the first job's hook or agent waits for it.
             Sandbox sandbox = Sandbox.detectInBackground(SandboxSettings.from(config, sandboxDefault), config.tempDir(), verdicts);

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -140,6 +141,10 @@ final class RunCommand implements Callable<Integer> {
                 sessionRef.set(session);
                 String id = session.submit(repoUrl, promptText, environment, "local", "");
                 jobId.set(id);
+                if (embedded != null) { // a JVM killed before it took them down leaves them to the server's wrapper
+                    embedded.removeIfKilled(config.cleanupAfterJob() ? List.of(config.tempDir().resolve(id)) : List.of(),
+                            runner.jobCgroups(id));
+                }
                 console.runner("Job " + id + " submitted");
                 if (interrupted.get()) {
                     session.store.requestCancel(id, System.currentTimeMillis());

@@ -42,16 +42,39 @@ final class RunRedis implements AutoCloseable {
      * Waits for the JVM's pipe to close, then stops the server and removes the private directory. The
      * server is killed, not asked to stop: it keeps nothing (no persistence, its directory goes next),
      * and Redis acts on SIGTERM only at its next timer tick, up to 100 ms that every {@code run} waited.
+     *
+     * <p>Meanwhile it reads lines from the pipe: {@code tree PATH} and {@code group PATH} name the job's
+     * workspace and cgroups ({@link #removeIfKilled}), {@code done} says that the JVM took down what it
+     * made. A JVM that dies without saying so (SIGKILL, a second Ctrl-C) leaves them to the wrapper,
+     * which removes them once the job's processes are gone (bubblewrap's die-with-parent ends them; a
+     * cgroup can be removed only once empty, so it tries for a few seconds). Only absolute paths are
+     * taken, with globbing off.
      */
     private static final String WRAPPER = "trap '' INT HUP\n"
             + "\"$2\" \"$3\" &\n"
             + "pid=$!\n"
             + "trap 'kill -KILL $pid 2>/dev/null' TERM\n"
-            + "cat >/dev/null\n"
+            + "trees=; groups=; finished=\n"
+            + "while IFS= read -r line; do\n"
+            + "  case $line in\n"
+            + "    'tree /'*) trees=\"$trees\n${line#tree }\" ;;\n"
+            + "    'group /'*) groups=\"$groups\n${line#group }\" ;;\n"
+            + "    done) finished=1 ;;\n"
+            + "  esac\n"
+            + "done\n"
             + "exec >/dev/null 2>&1\n" // the JVM may be gone: a line to its pipe (the shell's "Killed") would end this script
             + "kill -KILL $pid\n"
             + "wait $pid\n"
-            + "rm -rf \"$1\"\n";
+            + "rm -rf \"$1\"\n"
+            + "[ -n \"$finished\" ] && exit 0\n"
+            + "set -f; IFS='\n'\n"
+            + "i=0; while [ $i -lt 50 ]; do\n"
+            + "  left=\n"
+            + "  for t in $trees; do rm -rf \"$t\"; [ -e \"$t\" ] && left=1; done\n"
+            + "  for g in $groups; do rmdir \"$g\"; [ -d \"$g\" ] && left=1; done\n"
+            + "  [ -z \"$left\" ] && exit 0\n"
+            + "  i=$((i+1)); sleep 0.1\n"
+            + "done\n";
 
     private static final long STARTUP_MILLIS = 30_000;
 
@@ -193,9 +216,42 @@ final class RunRedis implements AutoCloseable {
         }
     }
 
-    /** Stops the server and removes its directory (the wrapper does both when its stdin closes), and waits for that. */
+    /**
+     * Has the wrapper remove {@code trees} (recursively) and the cgroup directories {@code groups} should
+     * this JVM die before {@link #close()}: {@code run}'s job workspace and cgroups, which a killed JVM
+     * cannot take down. A path that is not absolute or holds a line break is not passed on (it could
+     * not be read back whole).
+     */
+    synchronized void removeIfKilled(List<Path> trees, List<Path> groups) {
+        StringBuilder lines = new StringBuilder();
+        trees.forEach(t -> line(lines, "tree", t));
+        groups.forEach(g -> line(lines, "group", g));
+        try {
+            lifeline.write(lines.toString().getBytes(StandardCharsets.UTF_8));
+            lifeline.flush();
+        } catch (IOException e) {
+            // the wrapper is gone: nothing is left for it to do
+        }
+    }
+
+    private static void line(StringBuilder lines, String kind, Path path) {
+        String text = path.toString();
+        if (path.isAbsolute() && text.indexOf('\n') < 0 && text.indexOf('\r') < 0) {
+            lines.append(kind).append(' ').append(text).append('\n');
+        }
+    }
+
+    /**
+     * Stops the server and removes its directory (the wrapper does both when its stdin closes), and waits
+     * for that. What {@link #removeIfKilled} named is this JVM's to take down, and is left alone.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        try {
+            lifeline.write("done\n".getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            // the wrapper is gone already
+        }
         try {
             lifeline.close();
         } catch (IOException e) {

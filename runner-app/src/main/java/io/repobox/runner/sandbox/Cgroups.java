@@ -83,15 +83,21 @@ public final class Cgroups {
      * killed before it could take them down left behind).
      */
     public void remove(String name) {
-        if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
-            throw new IllegalArgumentException("not a cgroup name: " + name);
-        }
-        new JobGroup(v2, pidsParent.resolve(name), v2 ? pidsParent.resolve(name) : memoryParent.resolve(name)).close();
+        List<Path> dirs = directories(name);
+        new JobGroup(v2, dirs.get(0), dirs.get(dirs.size() - 1)).close();
     }
 
     /** Whether a group called {@code name} exists under the parent(s). */
     public boolean exists(String name) {
-        return Files.isDirectory(pidsParent.resolve(name)) || Files.isDirectory(memoryParent.resolve(name));
+        return directories(name).stream().anyMatch(Files::isDirectory);
+    }
+
+    /** The directories of the group(s) called {@code name}: one (v2) or two (v1: pids, then memory). */
+    public List<Path> directories(String name) {
+        if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
+            throw new IllegalArgumentException("not a cgroup name: " + name);
+        }
+        return v2 ? List.of(pidsParent.resolve(name)) : List.of(pidsParent.resolve(name), memoryParent.resolve(name));
     }
 
     /** One job's group: the files its processes join, whether a limit was hit, and removal. */

@@ -207,6 +207,11 @@ public final class Sandbox {
         cgroups.ifPresent(c -> c.remove(JobSandbox.groupName(jobId)));
     }
 
+    /** The cgroup directories a job gets here (none without cgroups), for whoever must remove them if this process dies. */
+    public List<Path> groupDirectories(String jobId) {
+        return cgroups.map(c -> c.directories(JobSandbox.groupName(jobId))).orElse(List.of());
+    }
+
     /** The cgroup support, if any (doctor reports it). */
     public Optional<Cgroups> cgroups() {
         return cgroups;

@@ -206,6 +206,14 @@ public final class Runner implements AutoCloseable {
         return commands;
     }
 
+    /**
+     * The cgroup directories a job of this runner gets (none without a sandbox or cgroups), for a caller
+     * that must remove them should this process die before it can ({@code run}'s lifeline).
+     */
+    public List<java.nio.file.Path> jobCgroups(String jobId) {
+        return sandbox.groupDirectories(jobId);
+    }
+
     public RedisOutput output() {
         return output;
     }

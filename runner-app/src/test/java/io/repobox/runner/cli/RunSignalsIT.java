@@ -119,7 +119,19 @@ class RunSignalsIT {
         java.util.concurrent.CompletableFuture.allOf(servers.stream().map(ProcessHandle::onExit)
                 .toArray(java.util.concurrent.CompletableFuture[]::new)).get(SAFETY_NET.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
         assertThat(redisServers()).isEmpty();
-        awaitNoEntries(tmp); // the wrapper's last step, after the server (the last process seen) ended
+        awaitNoEntries(tmp, "no embedded Redis directory is left"); // the wrapper's step after the server (the last process seen) ended
+        // The job's workspace and (in the sandbox, with cgroups) its cgroups, which the killed JVM could not take down.
+        awaitNoEntries(work, "no job workspace is left");
+        String id = out.texts().stream().filter(t -> t.matches("\\[runner\\] Job .* submitted")).findFirst().orElseThrow()
+                .replaceAll("\\[runner\\] Job (\\S+) submitted", "$1");
+        io.repobox.runner.sandbox.Cgroups.detect().ifPresent(c -> {
+            String group = io.repobox.runner.sandbox.JobSandbox.groupName(id);
+            long deadline = System.nanoTime() + SAFETY_NET.toNanos();
+            while (c.exists(group) && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000); // the wrapper tries until the group is empty
+            }
+            assertThat(c.exists(group)).as("the job's cgroup").isFalse();
+        });
         TestProcesses.liveProcessesWithEnvironment("RUNNER_JAR_IT=" + marker).forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
     }
 
@@ -195,12 +207,12 @@ class RunSignalsIT {
                 .map(ProcessHandle::pid).toList();
     }
 
-    private static void awaitNoEntries(Path dir) throws Exception {
+    private static void awaitNoEntries(Path dir, String what) throws Exception {
         long deadline = System.nanoTime() + SAFETY_NET.toNanos();
         while (!entries(dir).isEmpty() && System.nanoTime() < deadline) {
             java.util.concurrent.locks.LockSupport.parkNanos(10_000_000); // re-check every 10 ms
         }
-        assertThat(entries(dir)).as("no embedded Redis directory is left").isEmpty();
+        assertThat(entries(dir)).as(what).isEmpty();
     }
 
     private static List<Path> entries(Path dir) throws Exception {

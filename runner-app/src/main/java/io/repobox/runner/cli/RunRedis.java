@@ -47,7 +47,7 @@ final class RunRedis implements AutoCloseable {
      * workspace and cgroups ({@link #removeIfKilled}), {@code done} says that the JVM took down what it
      * made. A JVM that dies without saying so (SIGKILL, a second Ctrl-C) leaves them to the wrapper,
      * which removes them once the job's processes are gone (bubblewrap's die-with-parent ends them; a
-     * cgroup can be removed only once empty, so it tries for a few seconds). Only absolute paths are
+     * cgroup can be removed only once empty, so it tries for up to 20 s). Only absolute paths are
      * taken, with globbing off.
      */
     private static final String WRAPPER = "trap '' INT HUP\n"
@@ -68,7 +68,7 @@ final class RunRedis implements AutoCloseable {
             + "rm -rf \"$1\"\n"
             + "[ -n \"$finished\" ] && exit 0\n"
             + "set -f; IFS='\n'\n"
-            + "i=0; while [ $i -lt 50 ]; do\n"
+            + "i=0; while [ $i -lt 200 ]; do\n" // up to 20 s: it ends as soon as they are gone
             + "  left=\n"
             + "  for t in $trees; do rm -rf \"$t\"; [ -e \"$t\" ] && left=1; done\n"
             + "  for g in $groups; do rmdir \"$g\"; [ -d \"$g\" ] && left=1; done\n"

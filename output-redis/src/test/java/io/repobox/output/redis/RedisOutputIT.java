@@ -423,9 +423,7 @@ class RedisOutputIT {
     }
 
     private static long connectedClients(io.repobox.redis.Redis.Connection connection) {
-        String info = connection.call(c -> c.info("clients"));
-        return info.lines().filter(l -> l.startsWith("connected_clients:")).mapToLong(l -> Long.parseLong(l.substring(18).trim()))
-                .findFirst().orElseThrow();
+        return TestRedis.infoNumber(connection.call(c -> c.info("clients")), "connected_clients");
     }
 
     @Test

@@ -80,12 +80,15 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
      */
     static final class TextLayout extends LayoutBase<ILoggingEvent> {
 
-        private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+        /** Made at the first line, not when logging is set up: most commands never log one. */
+        private static final class Time {
+            static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+        }
 
         @Override
         public String doLayout(ILoggingEvent event) {
             StringBuilder line = new StringBuilder(128);
-            line.append(TIME.format(Instant.ofEpochMilli(event.getTimeStamp()).atZone(ZoneId.systemDefault()))).append(' ');
+            line.append(Time.FORMAT.format(Instant.ofEpochMilli(event.getTimeStamp()).atZone(ZoneId.systemDefault()))).append(' ');
             String level = event.getLevel().toString();
             line.append(level).append(" ".repeat(Math.max(0, 5 - level.length()))).append(' ');
             String logger = event.getLoggerName();

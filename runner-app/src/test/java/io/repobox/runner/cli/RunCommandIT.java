@@ -80,8 +80,7 @@ class RunCommandIT {
     }
 
     private static long connectionsReceived(io.repobox.output.redis.testing.TestRedis redis) {
-        return redis.redis().info("stats").lines().filter(l -> l.startsWith("total_connections_received:"))
-                .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim())).findFirst().orElseThrow();
+        return io.repobox.output.redis.testing.TestRedis.infoNumber(redis.redis().info("stats"), "total_connections_received");
     }
 
     @Test

@@ -55,8 +55,6 @@ class RunnerStartIT {
     }
 
     private static long clients(Runner runner) {
-        String info = runner.commands().call(c -> c.info("clients"));
-        return info.lines().filter(l -> l.startsWith("connected_clients:")).mapToLong(l -> Long.parseLong(l.substring(18).trim()))
-                .findFirst().orElseThrow();
+        return io.repobox.output.redis.testing.TestRedis.infoNumber(runner.commands().call(c -> c.info("clients")), "connected_clients");
     }
 }

@@ -39,6 +39,12 @@ public final class TestRedis implements AutoCloseable {
         return server.url();
     }
 
+    /** The number a field of an INFO reply holds ({@code connected_clients}, {@code total_connections_received}, ...). */
+    public static long infoNumber(String info, String field) {
+        return info.lines().filter(l -> l.startsWith(field + ":")).mapToLong(l -> Long.parseLong(l.substring(field.length() + 1).trim()))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + field + " in INFO"));
+    }
+
     /** Synchronous commands for assertions and setup (reconnects by itself after a restart). */
     public RedisCommands<String, String> redis() {
         return connection.sync();

@@ -121,7 +121,7 @@ final class RunningProcess implements ProcessExecution {
         CompletableFuture<Void> out = CompletableFuture.runAsync(() -> read(OutputLine.Stream.STDOUT, started.getInputStream()), THREADS);
         CompletableFuture<Void> err = CompletableFuture.runAsync(() -> read(OutputLine.Stream.STDERR, started.getErrorStream()), THREADS);
         writeStdin(started.getOutputStream());
-        ProcessTree tree = new ProcessTree(started.toHandle(), marker);
+        ProcessTree tree = new ProcessTree(started.toHandle(), marker, launched.size() != command.size()); // wrapped: leads a session
         THREADS.execute(() -> supervise(started, tree, watch, CompletableFuture.allOf(out, err)));
     }
 

@@ -241,6 +241,21 @@ class ProcessRunnerIT {
     }
 
     @Test
+    void aDaemonThatClearedItsEnvironmentButStayedInTheSessionIsStoppedToo() throws Exception {
+        // No marker and not a descendant: found by the session the child leads (sh is started through setsid).
+        Path pidFile = dir.resolve("cleared");
+        ProcessResult result = await(ProcessRunner.start(spec("sh", script("cleared.sh", dir).toString(), pidFile.toString()).build(),
+                new RecordingHandler()));
+        try {
+            assertThat(result.outcome()).isEqualTo(Outcome.EXITED);
+            assertThat(result.stoppedProcesses()).isEqualTo(1);
+            assertThat(pids(pidFile)).hasSize(1).allMatch(TestProcesses::isGone);
+        } finally {
+            pids(pidFile).forEach(TestProcesses::kill);
+        }
+    }
+
+    @Test
     void aProcessOutsideTheTreeHoldingThePipeDoesNotHangTheExecution() throws Exception {
         Path pidFile = dir.resolve("escaped");
         RecordingHandler out = new RecordingHandler();

@@ -26,8 +26,11 @@ import org.slf4j.LoggerFactory;
  * group. They miss a daemon that double-forked: its parent is gone, so it hangs from init (or a
  * subreaper), not from our child. So each execution also puts a marker variable with a random
  * value into the child's environment; descendants inherit it, and on Linux every process whose
- * {@code /proc/<pid>/environ} holds the marker is found, wherever it hangs. A process that
- * clears its environment before {@code exec} escapes the marker; on systems without
+ * {@code /proc/<pid>/environ} holds the marker is found, wherever it hangs. When the child leads a
+ * session of its own, a process of ours whose environment reads empty is also found by its session:
+ * one that cleared its environment before {@code exec}, or one caught in the middle of an
+ * {@code exec} (the kernel shows the new program's environment only once it has set it up). A
+ * process that both clears its environment and leaves the session escapes; on systems without
  * {@code /proc} only the descendant walk is available. Both limits are documented.
  */
 public final class ProcessTree {
@@ -43,15 +46,28 @@ public final class ProcessTree {
 
     private final ProcessHandle root;
     private final byte[] marker;
+    /** The session the root leads (its pid), or 0 when it leads none: then no process is found by its session. */
+    private final long session;
 
     public ProcessTree(ProcessHandle root, String markerValue) {
         this(root, MARKER_VARIABLE, markerValue);
     }
 
+    /** {@link #ProcessTree(ProcessHandle, String)} for a root started as the leader of a session of its own ({@code setsid}). */
+    public ProcessTree(ProcessHandle root, String markerValue, boolean leadsSession) {
+        this(root, MARKER_VARIABLE, markerValue, leadsSession);
+    }
+
     /** The processes whose environment holds {@code name=value}, and the descendants of {@code root} (may be null). */
     public ProcessTree(ProcessHandle root, String name, String value) {
+        this(root, name, value, false);
+    }
+
+    private ProcessTree(ProcessHandle root, String name, String value, boolean leadsSession) {
         this.root = root;
         this.marker = (name + "=" + value).getBytes(StandardCharsets.UTF_8);
+        // A session id stays taken while any process of the session lives, so it cannot name someone else's.
+        this.session = leadsSession && root != null ? root.pid() : 0;
     }
 
     /** The processes of the tree that are still alive (zombies count as gone). */
@@ -141,11 +157,25 @@ public final class ProcessTree {
             }
             File environ = new File("/proc/" + name + "/environ");
             // canRead: another user's process (not ours) is skipped without an exception
-            if (environ.canRead() && reader.read(environ) && reader.holds(marker)) {
+            if (environ.canRead() && reader.read(environ) && (reader.holds(marker) || reader.length == 0 && inSession(name))) {
                 ProcessHandle.of(pid).filter(ProcessTree::isAlive).ifPresent(out::add);
             }
         }
         return out;
+    }
+
+    /** Whether the process {@code pid} is in the root's session (the sixth field of its stat line; the name before may hold spaces). */
+    private boolean inSession(String pid) {
+        if (session == 0) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(PROC.resolve(pid).resolve("stat"), StandardCharsets.US_ASCII);
+            String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 5);
+            return after.length >= 4 && Long.parseLong(after[3]) == session;
+        } catch (IOException | RuntimeException e) {
+            return false; // gone meanwhile
+        }
     }
 
     /** Reads environment files into one buffer, grown as needed, and looks for an entry in the last one read. */

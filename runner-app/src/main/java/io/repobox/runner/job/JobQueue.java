@@ -2,6 +2,7 @@ package io.repobox.runner.job;
 
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XClaimArgs;
@@ -14,6 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The job queue: stream {@code jobs:stream}, consumer group {@code jobs:stream:runners}, one
@@ -21,8 +25,15 @@ import java.util.Map;
  * its runner keeps it fresh ({@link #touch}) so that only the entries of runners that are gone
  * become idle and are reclaimed by others ({@link #reclaim}). Blocking reads use a connection of
  * their own.
+ *
+ * <p>A Redis that lost its data (restarted without persistence, flushed, failed over to an empty
+ * replica) no longer has the consumer group: every group command then fails with NOGROUP, and a
+ * runner that only retried would never take a job again. The group commands here create it again
+ * and retry once ({@link #grouped}); the new group starts with whatever the stream holds by then.
  */
 public final class JobQueue {
+
+    private static final Logger log = LoggerFactory.getLogger(JobQueue.class);
 
     public static final String STREAM = RedisKeys.JOBS_STREAM;
     public static final String GROUP = RedisKeys.JOBS_GROUP;
@@ -56,28 +67,28 @@ public final class JobQueue {
 
     /** New entries for this runner, waiting up to {@code block} for the first. */
     public List<Entry> read(int count, Duration block) {
-        return entries(reads.call(c -> c.xreadgroup(Consumer.from(GROUP, consumer),
-                XReadArgs.Builder.count(count).block(block.toMillis()), XReadArgs.StreamOffset.lastConsumed(STREAM))));
+        return grouped(() -> entries(reads.call(c -> c.xreadgroup(Consumer.from(GROUP, consumer),
+                XReadArgs.Builder.count(count).block(block.toMillis()), XReadArgs.StreamOffset.lastConsumed(STREAM)))));
     }
 
     /** Entries delivered to this consumer earlier and not acknowledged (after a restart with the same RUNNER_ID). */
     public List<Entry> ownPending(int count) {
-        return entries(commands.call(c -> c.xreadgroup(Consumer.from(GROUP, consumer), XReadArgs.Builder.count(count),
-                XReadArgs.StreamOffset.from(STREAM, "0"))));
+        return grouped(() -> entries(commands.call(c -> c.xreadgroup(Consumer.from(GROUP, consumer), XReadArgs.Builder.count(count),
+                XReadArgs.StreamOffset.from(STREAM, "0")))));
     }
 
     /** Takes over entries idle for at least {@code minIdle}: those of runners that stopped. */
     public List<Entry> reclaim(Duration minIdle, int count) {
-        ClaimedMessages<String, String> claimed = commands.call(c -> c.xautoclaim(STREAM,
-                XAutoClaimArgs.Builder.xautoclaim(Consumer.from(GROUP, consumer), minIdle, "0-0").count(count)));
+        ClaimedMessages<String, String> claimed = grouped(() -> commands.call(c -> c.xautoclaim(STREAM,
+                XAutoClaimArgs.Builder.xautoclaim(Consumer.from(GROUP, consumer), minIdle, "0-0").count(count))));
         return claimed == null ? List.of() : entries(claimed.getMessages());
     }
 
     /** Resets the idle time of entries this runner is still working on. */
     public void touch(List<String> entryIds) {
         if (!entryIds.isEmpty()) {
-            commands.call(c -> c.xclaim(STREAM, Consumer.from(GROUP, consumer), XClaimArgs.Builder.justid().minIdleTime(0),
-                    entryIds.toArray(String[]::new)));
+            grouped(() -> commands.call(c -> c.xclaim(STREAM, Consumer.from(GROUP, consumer), XClaimArgs.Builder.justid().minIdleTime(0),
+                    entryIds.toArray(String[]::new))));
         }
     }
 
@@ -101,6 +112,25 @@ public final class JobQueue {
     /** Adds an entry, as the web app does. */
     public String add(Map<String, String> fields) {
         return commands.call(c -> c.xadd(STREAM, fields));
+    }
+
+    /**
+     * Runs a command on the group; when Redis no longer has the group (or deleted the stream under a
+     * blocking read), creates it again and runs the command once more.
+     */
+    private <T> T grouped(Supplier<T> command) {
+        try {
+            return command.get();
+        } catch (RedisCommandExecutionException e) {
+            String error = String.valueOf(e.getMessage());
+            if (!error.startsWith("NOGROUP") && !error.startsWith("UNBLOCKED")) {
+                throw e;
+            }
+            log.warn("Redis no longer has the consumer group {} of {} (it lost its data: restarted without persistence, flushed, "
+                    + "or failed over to an empty replica); creating it again. Jobs queued before the loss are gone with it.", GROUP, STREAM);
+            ensureGroup();
+            return command.get();
+        }
     }
 
     private static List<Entry> entries(List<StreamMessage<String, String>> messages) {

@@ -310,6 +310,19 @@ class JobServiceIT extends RunnerTestBase {
                 .contains("Pushed " + JobIds.branch(id));
     }
 
+    @Test
+    void aRunnerTakesJobsAgainAfterRedisLostItsData() throws Exception {
+        start();
+        String before = h.submit("before");
+        assertThat(h.awaitEnd(runner.output(), before)).containsEntry("status", "success");
+
+        redis.redis().flushall(); // as after a restart without persistence, or a failover to an empty replica
+        String after = h.submit("after");
+
+        assertThat(h.awaitEnd(runner.output(), after)).containsEntry("status", "success");
+        h.awaitNoPendingEntries();
+    }
+
     /** Scans every key of every type. */
     private static void assertNoSecretInRedis(String... secrets) {
         var r = redis.redis();

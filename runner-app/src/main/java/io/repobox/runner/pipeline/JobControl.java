@@ -33,6 +33,17 @@ public final class JobControl {
         }
     }
 
+    /**
+     * Stops the step running now without stopping the job: the step itself then says why it failed
+     * (the clone passing the workspace limit). Nothing else of the job is stopped.
+     */
+    public void interruptStep() {
+        Runnable c = current.get();
+        if (c != null) {
+            c.run();
+        }
+    }
+
     /** {@link #running(Runnable)} for a process step (git, the hook). */
     public void runningProcess(io.repobox.agent.process.ProcessExecution execution) {
         running(execution::cancel);

@@ -56,7 +56,9 @@ public final class JobPipeline {
     }
 
     private static List<Step> steps(JobStore store, Agent agent, Environments environments, Sandbox sandbox) {
-        List<Step> steps = new java.util.ArrayList<>(List.of(new WorkspaceStep(environments, store), new CloneStep()));
+        // The clone is bounded by SANDBOX_MAX_WORKSPACE whatever SANDBOX says: git runs outside the sandbox.
+        long maxWorkspace = sandbox == null ? 0 : sandbox.settings().maxWorkspace();
+        List<Step> steps = new java.util.ArrayList<>(List.of(new WorkspaceStep(environments, store), new CloneStep(maxWorkspace)));
         if (sandbox != null) { // the step applies when there is one (and waits for a test sandbox still being tried)
             steps.add(new SandboxStep(sandbox, agent));
         }

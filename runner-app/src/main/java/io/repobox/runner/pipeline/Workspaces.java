@@ -3,8 +3,11 @@ package io.repobox.runner.pipeline;
 import io.repobox.agent.cli.Directories;
 import io.repobox.runner.workspace.WorkspaceRoot;
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +33,28 @@ public final class Workspaces {
         delete(workspace);
         Files.createDirectory(workspace, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         return Files.createDirectory(workspace.resolve("private"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+
+    /** Bytes allocated under {@code dir}, counted until {@code stopAbove} is passed. */
+    public static long size(Path dir, long stopAbove) {
+        long[] total = {0};
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    total[0] += attrs.size();
+                    return total[0] > stopAbove ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE; // removed meanwhile, or unreadable: skip it
+                }
+            });
+        } catch (IOException e) {
+            log.debug("Could not measure {}: {}", dir, e.toString());
+        }
+        return total[0];
     }
 
     /** Removes {@code dir} and everything in it, also read-only directories, never following links; logs what it cannot remove. */

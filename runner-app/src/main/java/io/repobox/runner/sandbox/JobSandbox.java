@@ -8,11 +8,8 @@ import io.repobox.agent.process.ProcessRunner;
 import io.repobox.agent.process.ProcessSpec;
 import io.repobox.runner.pipeline.Workspaces;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -223,11 +220,11 @@ public final class JobSandbox implements ProcessLauncher, AutoCloseable {
     /**
      * The workspace's size against SANDBOX_MAX_WORKSPACE: a message when it is over (and every
      * running process of the job is then stopped), else empty. The watch calls it every few
-     * seconds; the job calls it after steps that run outside the sandbox (the clone).
+     * seconds, and each process's end.
      */
-    public Optional<String> checkWorkspace() {
+    Optional<String> checkWorkspace() {
         long max = sandbox.settings().maxWorkspace();
-        long size = size(workspace, max);
+        long size = Workspaces.size(workspace, max);
         if (size <= max) {
             return Optional.empty();
         }
@@ -238,28 +235,6 @@ public final class JobSandbox implements ProcessLauncher, AutoCloseable {
         }
         running.forEach(ProcessExecution::cancel);
         return Optional.of(message);
-    }
-
-    /** Bytes allocated under {@code dir}, counted until {@code stopAbove} is passed. */
-    static long size(Path dir, long stopAbove) {
-        long[] total = {0};
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    total[0] += attrs.size();
-                    return total[0] > stopAbove ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    return FileVisitResult.CONTINUE; // removed meanwhile, or unreadable: skip it
-                }
-            });
-        } catch (IOException e) {
-            log.debug("Could not measure {}: {}", dir, e.toString());
-        }
-        return total[0];
     }
 
     /** Stops what is still running, the proxy and the watch, and removes the cgroup. */

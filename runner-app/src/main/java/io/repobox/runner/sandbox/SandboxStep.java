@@ -1,17 +1,15 @@
 package io.repobox.runner.sandbox;
 
 import io.repobox.agent.Agent;
-import io.repobox.runner.job.FailureKind;
 import io.repobox.runner.pipeline.JobContext;
 import io.repobox.runner.pipeline.Step;
 import io.repobox.runner.pipeline.StepFailure;
 import java.io.IOException;
-import java.util.Optional;
 
 /**
  * Builds the job's sandbox after the clone and before anything of the repository runs: from here
  * on the hook and the agent start inside it (the job's launcher), and it is taken down when the job
- * ends. A clone that is already over SANDBOX_MAX_WORKSPACE fails the job here.
+ * ends. (The clone step has already held the clone to SANDBOX_MAX_WORKSPACE.)
  */
 public final class SandboxStep implements Step {
 
@@ -38,10 +36,6 @@ public final class SandboxStep implements Step {
         JobSandbox job = sandbox.forJob(ctx.job().id(), ctx.workspace(), ctx.repo(), sandbox.rules(agent.apiEndpoint(), ctx.environment()),
                 line -> ctx.out().runner(line));
         ctx.closeAtEnd(job);
-        Optional<String> tooBig = job.checkWorkspace();
-        if (tooBig.isPresent()) {
-            throw new StepFailure(FailureKind.INTERNAL, "The clone is too big: " + tooBig.get());
-        }
         ctx.launcher(job);
         // The CLI keeps its state (sessions, config) in HOME: the job's private one, the place the sandbox lets it write.
         ctx.agentEnvironment().put("HOME", job.home().toString());

@@ -311,6 +311,30 @@ class JobServiceIT extends RunnerTestBase {
     }
 
     @Test
+    void aRepositoryBiggerThanTheWorkspaceLimitFailsTheJobAtTheCloneWhateverTheSandbox() throws Exception {
+        // A hostile repository fills the runner's disk through the clone, which runs outside any sandbox:
+        // 12 MB of incompressible data against a limit of 4m.
+        Path seed = h.dir.resolve("big");
+        io.repobox.runner.testing.TestGit.git(h.dir, "clone", "-q", h.remote.toString(), seed.toString());
+        byte[] noise = new byte[12 << 20];
+        new java.util.Random(7).nextBytes(noise);
+        Files.write(seed.resolve("big.bin"), noise);
+        io.repobox.runner.testing.TestGit.git(seed, "add", "-A");
+        io.repobox.runner.testing.TestGit.git(seed, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "big");
+        io.repobox.runner.testing.TestGit.git(seed, "push", "-q", "origin", "HEAD:main");
+        start("SANDBOX_MAX_WORKSPACE", "4m"); // and SANDBOX=none, as every runner of this class
+
+        String id = h.submit("anything");
+        Map<String, String> job = h.awaitEnd(runner.output(), id);
+
+        assertThat(job).containsEntry("status", "failed");
+        assertThat(job.get("error_message")).isEqualTo("The repository is too big: its clone passed SANDBOX_MAX_WORKSPACE (4m). "
+                + "Raise SANDBOX_MAX_WORKSPACE, or make the repository smaller.");
+        assertThat(h.lines(runner.output(), id)).noneMatch(l -> l.startsWith("Running agent"));
+        assertThat(h.work.resolve(id)).doesNotExist();
+    }
+
+    @Test
     void aRunnerTakesJobsAgainAfterRedisLostItsData() throws Exception {
         start();
         String before = h.submit("before");

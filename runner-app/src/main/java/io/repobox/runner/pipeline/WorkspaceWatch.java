@@ -8,15 +8,15 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Measures a job's workspace at a fixed period while a step outside the sandbox writes into it (the
- * clone: git runs unconfined, so no RLIMIT_FSIZE or sandbox watch bounds it), and calls
- * {@code onExceeded} once when it passes the limit. A hostile repository (a huge blob, or one blob
- * checked out under thousands of names) would otherwise fill the runner's disk for every job on it.
+ * Measures a job's workspace at a fixed period and calls {@code onExceeded} once when it passes
+ * SANDBOX_MAX_WORKSPACE: during the clone (git runs outside the sandbox, so nothing else bounds it: a
+ * hostile repository would fill the runner's disk for every job) and while sandboxed processes run
+ * (RLIMIT_FSIZE bounds one file, this the whole workspace).
  */
-final class WorkspaceWatch implements AutoCloseable {
+public final class WorkspaceWatch implements AutoCloseable {
 
     private static final ScheduledExecutorService WATCHER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "repobox-clone-watch");
+        Thread t = new Thread(r, "repobox-workspace-watch");
         t.setDaemon(true);
         return t;
     });
@@ -36,12 +36,12 @@ final class WorkspaceWatch implements AutoCloseable {
     }
 
     /** Starts watching {@code workspace} against {@code max} bytes, every {@code period}. */
-    static WorkspaceWatch start(Path workspace, long max, Duration period, Runnable onExceeded) {
+    public static WorkspaceWatch start(Path workspace, long max, Duration period, Runnable onExceeded) {
         return new WorkspaceWatch(workspace, max, period, onExceeded);
     }
 
     /** Measures now (the step's end): whether the workspace passed the limit, now or at an earlier check. */
-    synchronized boolean exceeded() {
+    public synchronized boolean exceeded() {
         check();
         return exceeded;
     }

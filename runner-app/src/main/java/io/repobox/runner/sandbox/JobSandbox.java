@@ -6,24 +6,21 @@ import io.repobox.agent.process.ProcessLauncher;
 import io.repobox.agent.process.ProcessResult;
 import io.repobox.agent.process.ProcessRunner;
 import io.repobox.agent.process.ProcessSpec;
+import io.repobox.runner.pipeline.WorkspaceWatch;
 import io.repobox.runner.pipeline.Workspaces;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,12 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class JobSandbox implements ProcessLauncher, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JobSandbox.class);
-    private static final long WATCH_SECONDS = 2;
-    private static final ScheduledExecutorService WATCHER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "repobox-workspace-watch");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final Duration WATCH_PERIOD = Duration.ofSeconds(2);
 
     private final Sandbox sandbox;
     private final Path workspace;
@@ -54,7 +46,7 @@ public final class JobSandbox implements ProcessLauncher, AutoCloseable {
     private final Path socket;
     private final Cgroups.JobGroup cgroup;
     private final Set<ProcessExecution> running = ConcurrentHashMap.newKeySet();
-    private final ScheduledFuture<?> watch;
+    private final WorkspaceWatch watch;
     private volatile String workspaceLimit;
 
     private JobSandbox(Sandbox sandbox, Path workspace, Path repo, Path dir, EgressProxy proxy, Path socket, Cgroups.JobGroup cgroup) {
@@ -67,7 +59,7 @@ public final class JobSandbox implements ProcessLauncher, AutoCloseable {
         this.proxy = proxy;
         this.socket = socket;
         this.cgroup = cgroup;
-        this.watch = WATCHER.scheduleWithFixedDelay(this::checkWorkspace, WATCH_SECONDS, WATCH_SECONDS, TimeUnit.SECONDS);
+        this.watch = WorkspaceWatch.start(this.workspace, sandbox.settings().maxWorkspace(), WATCH_PERIOD, this::workspaceExceeded);
     }
 
     static JobSandbox create(Sandbox sandbox, String jobId, Path workspace, Path repo, List<HostRule> rules, Consumer<String> notices)
@@ -194,7 +186,7 @@ public final class JobSandbox implements ProcessLauncher, AutoCloseable {
             return r;
         }
         SandboxSettings s = sandbox.settings();
-        checkWorkspace(); // a file that stopped at RLIMIT_FSIZE leaves the workspace over its limit
+        watch.exceeded(); // measured now: a file that stopped at RLIMIT_FSIZE leaves the workspace over its limit
         if (r.isSuccess() && workspaceLimit == null && (cgroup == null || !cgroup.processLimitHit() && !cgroup.memoryLimitHit())) {
             return r; // a program that exits 0 after a limit refused some of its work did not finish it
         }
@@ -217,30 +209,17 @@ public final class JobSandbox implements ProcessLauncher, AutoCloseable {
                 r.stderrTail(), null, limit);
     }
 
-    /**
-     * The workspace's size against SANDBOX_MAX_WORKSPACE: a message when it is over (and every
-     * running process of the job is then stopped), else empty. The watch calls it every few
-     * seconds, and each process's end.
-     */
-    Optional<String> checkWorkspace() {
-        long max = sandbox.settings().maxWorkspace();
-        long size = Workspaces.size(workspace, max);
-        if (size <= max) {
-            return Optional.empty();
-        }
-        String message = "the job's workspace grew past SANDBOX_MAX_WORKSPACE (" + SandboxSettings.formatSize(max) + ")";
-        if (workspaceLimit == null) {
-            workspaceLimit = message;
-            log.info("Job workspace {}: {}; stopping its processes", workspace, message);
-        }
+    /** The workspace passed SANDBOX_MAX_WORKSPACE (the watch, every few seconds or at a process's end): every running process is stopped. */
+    private void workspaceExceeded() {
+        workspaceLimit = "the job's workspace grew past SANDBOX_MAX_WORKSPACE (" + SandboxSettings.formatSize(sandbox.settings().maxWorkspace()) + ")";
+        log.info("Job workspace {}: {}; stopping its processes", workspace, workspaceLimit);
         running.forEach(ProcessExecution::cancel);
-        return Optional.of(message);
     }
 
     /** Stops what is still running, the proxy and the watch, and removes the cgroup. */
     @Override
     public void close() {
-        watch.cancel(false);
+        watch.close();
         running.forEach(ProcessExecution::cancel);
         if (proxy != null) {
             proxy.close();

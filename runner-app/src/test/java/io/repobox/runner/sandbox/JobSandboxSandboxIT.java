@@ -156,6 +156,19 @@ class JobSandboxSandboxIT {
     }
 
     @Test
+    void manyFilesWithinTheFileLimitThatPassTheWorkspaceLimitStopTheProcessWhileItRuns() throws Exception {
+        RecordingHandler out = new RecordingHandler();
+        // 8 × 10 MB: each file is within RLIMIT_FSIZE, together they pass 64m; the process would then wait for ever.
+        ProcessExecution e = job.start(spec("i=0; while [ $i -lt 8 ]; do head -c 10000000 /dev/zero > f$i; i=$((i+1)); done; "
+                + "echo written; sleep 600").build(), out);
+        out.awaitText("written");
+
+        ProcessResult r = e.await(Duration.ofSeconds(90)).orElseThrow(() -> new AssertionError("the process did not end"));
+        assertThat(r.isSuccess()).isFalse();
+        assertThat(r.describe("Agent")).contains("the job's workspace grew past SANDBOX_MAX_WORKSPACE (64m)");
+    }
+
+    @Test
     void aForkBombEndsWithAMessageNamingTheSetting() throws Exception {
         RecordingHandler out = new RecordingHandler();
         ProcessResult r = run(out, "i=0; while [ $i -lt 200 ]; do sleep 30 & i=$((i+1)); done; wait");

@@ -258,14 +258,25 @@ public final class Redis implements AutoCloseable {
 
     /**
      * The message of an error's innermost cause: Lettuce wraps the one worth showing (connection
-     * refused, NOAUTH, a timeout) several levels deep.
+     * refused, NOAUTH, a timeout) several levels deep. A TLS server whose certificate the JVM cannot
+     * trust gets the remedy too: the JDK's own words ("unable to find valid certification path")
+     * tell a person neither what is wrong nor what to do.
      */
     public static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        return String.valueOf(t.getMessage());
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        if (t instanceof java.security.cert.CertPathBuilderException) { // no ": " in the text: RedisSession strips up to the last one
+            return "the server's TLS certificate is not signed by a CA this JVM trusts (" + message
+                    + "); give the JVM a truststore that holds that CA (-Djavax.net.ssl.trustStore=FILE)";
+        }
+        if (t instanceof java.security.InvalidAlgorithmParameterException && message.contains("trustAnchors")) {
+            return "the JVM's truststore holds no certificate it can read (" + message
+                    + "); check -Djavax.net.ssl.trustStore and -Djavax.net.ssl.trustStorePassword";
+        }
+        return message;
     }
 
     /**

@@ -268,7 +268,7 @@ public final class Redis implements AutoCloseable {
             t = t.getCause();
         }
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        if (t instanceof java.security.cert.CertPathBuilderException) { // no ": " in the text: RedisSession strips up to the last one
+        if (t instanceof java.security.cert.CertPathBuilderException) {
             return "the server's TLS certificate is not signed by a CA this JVM trusts (" + message
                     + "); give the JVM a truststore that holds that CA (-Djavax.net.ssl.trustStore=FILE)";
         }

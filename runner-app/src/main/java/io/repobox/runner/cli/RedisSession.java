@@ -74,9 +74,7 @@ final class RedisSession implements AutoCloseable {
     }
 
     private static IllegalStateException cannotConnect(String url, RuntimeException e) {
-        // The innermost message (with the remedy for an untrusted TLS certificate), without the
-        // transport's prefix ("finishConnect(..) failed: Connection refused").
-        return new IllegalStateException("cannot connect to Redis at " + Redis.redact(url) + ": " + Redis.rootMessage(e).replaceAll(".*: ", ""), e);
+        return new IllegalStateException("cannot connect to Redis at " + Redis.redact(url) + ": " + Redis.rootMessage(e), e);
     }
 
     /** Writes a job exactly as the web app does: the hash with status pending, then the queue entry. */

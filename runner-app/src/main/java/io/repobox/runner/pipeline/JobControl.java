@@ -18,10 +18,7 @@ public final class JobControl {
     /** Stops the job for {@code why}; the first reason wins. */
     public void stop(Reason why) {
         if (reason.compareAndSet(null, why)) {
-            Runnable c = current.get();
-            if (c != null) {
-                c.run();
-            }
+            interruptStep();
         }
     }
 
